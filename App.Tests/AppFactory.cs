@@ -1,0 +1,70 @@
+using System.Net;
+using AccesoDescargas.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AccesoDescargas.Tests;
+
+/// <summary>
+/// The real app on a temporary data folder with a real SQLite file, seeded with the demo data.
+/// <see cref="IniciarServidor"/> also starts Kestrel on a free loopback port for browser tests.
+/// </summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@demo.mx";
+    public const string AdminPassword = "Demo2026!";
+    public const string ApiKey = "ad_demo_9f3c2b7e4a1d4c8e";
+    public const string ReceptorRfc = "COSC8001137NA";
+    public const string ReceptorPassword = "Receptor2026";
+
+    private readonly Dictionary<string, string?> settings;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
+
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
+    {
+        this.settings = new()
+        {
+            ["DataDirectory"] = DataDir,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+            ["Registro:Habilitado"] = "true",
+            ["Demo:Seed"] = seed ? "true" : "false",
+            ["Demo:AdminEmail"] = AdminEmail,
+            ["Demo:AdminPassword"] = AdminPassword,
+            ["Demo:ApiKey"] = ApiKey,
+            ["Demo:ReceptorRfc"] = ReceptorRfc,
+            ["Demo:ReceptorPassword"] = ReceptorPassword,
+        };
+        foreach (var (k, v) in settings ?? []) this.settings[k] = v;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+    }
+
+    /// <summary>Starts a real Kestrel server on 127.0.0.1 and returns its base address.</summary>
+    public string IniciarServidor()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public AppDbContext CrearDb() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

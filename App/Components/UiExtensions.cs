@@ -1,0 +1,49 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace AccesoDescargas.Components;
+
+public static class UiExtensions
+{
+    public static readonly CultureInfo Cultura = CultureInfo.GetCultureInfo("es-MX");
+
+    public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
+    {
+        // Circuits run on thread-pool threads: the default culture is what formats their dates and money.
+        CultureInfo.DefaultThreadCurrentCulture = Cultura;
+        CultureInfo.DefaultThreadCurrentUICulture = Cultura;
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices(c =>
+        {
+            c.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            c.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
+        builder.Services.AddTransient<MudLocalizer, MudLocalizerEs>();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication UseUi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Cultura),
+            SupportedCultures = [Cultura],
+            SupportedUICultures = [Cultura],
+        });
+        app.UseStatusCodePagesWithReExecute("/no-encontrado", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+namespace AccesoDescargas.Features.Accesos;
+
+public static class AccesosExtensions
+{
+    public static WebApplicationBuilder AddAccesos(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ContrasenaHasher>();
+        return builder;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccesoDescargas.Features.Emisores;
+
+public sealed record ResultadoRegistro(IReadOnlyList<string> Errores, Usuario? Usuario = null);
+
+/// <summary>Creates an emisor with its first staff user, in one transaction.</summary>
+public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users, SignInManager<Usuario> signIn)
+{
+    public async Task<ResultadoRegistro> RegistrarAsync(string rfc, string razonSocial, string email, string password, bool iniciarSesion = true)
+    {
+        var validacion = Rfc.Validar(rfc);
+        if (!validacion.EsValido)
+            return new([validacion.Error!]);
+
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var emisor = new Emisor
+        {
+            Rfc = validacion.Rfc,
+            RazonSocial = razonSocial.Trim(),
+            Slug = await SlugDisponibleAsync(razonSocial),
+        };
+        db.Emisores.Add(emisor);
+        await db.SaveChangesAsync();
+
+        var usuario = new Usuario { UserName = email.Trim(), Email = email.Trim(), EmisorId = emisor.Id, EmailConfirmed = true };
+        var creado = await users.CreateAsync(usuario, password);
+        if (!creado.Succeeded)
+            return new(creado.Errors.Select(e => e.Description).ToList());
+
+        await tx.CommitAsync();
+        if (iniciarSesion)
+            await signIn.SignInAsync(usuario, isPersistent: false);
+        return new([], usuario);
+    }
+
+    private async Task<string> SlugDisponibleAsync(string razonSocial)
+    {
+        var baseSlug = Slug(razonSocial);
+        var slug = baseSlug;
+        for (var n = 2; await db.Emisores.AnyAsync(e => e.Slug == slug); n++)
+            slug = $"{baseSlug}-{n}";
+        return slug;
+    }
+
+    /// <summary>"Comercializadora Añil, S.A. de C.V." → "comercializadora-anil-s-a-de-c-v".</summary>
+    public static string Slug(string texto)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in texto.Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9') sb.Append(c);
+            else if (sb.Length > 0 && sb[^1] != '-') sb.Append('-');
+        }
+        var slug = sb.ToString().Trim('-');
+        if (slug.Length > 40) slug = slug[..40].Trim('-');
+        return slug.Length == 0 ? "emisor" : slug;
+    }
+}

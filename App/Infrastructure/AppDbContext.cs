@@ -1,0 +1,114 @@
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Auditoria;
+using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Features.Correos;
+using AccesoDescargas.Features.Emisores;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccesoDescargas.Infrastructure;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<Usuario>(options)
+{
+    public DbSet<Emisor> Emisores => Set<Emisor>();
+    public DbSet<Cliente> Clientes => Set<Cliente>();
+    public DbSet<AccesoDescarga> Accesos => Set<AccesoDescarga>();
+    public DbSet<Comprobante> Comprobantes => Set<Comprobante>();
+    public DbSet<Evento> Eventos => Set<Evento>();
+    public DbSet<CorreoSaliente> Correos => Set<CorreoSaliente>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Emisor>(e =>
+        {
+            e.ToTable("Emisores");
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.Property(x => x.RazonSocial).HasMaxLength(300);
+            e.Property(x => x.Slug).HasMaxLength(60);
+            e.HasIndex(x => x.Slug).IsUnique();
+            e.HasIndex(x => x.Rfc);
+        });
+
+        b.Entity<Usuario>(e => e.HasOne(x => x.Emisor).WithMany().HasForeignKey(x => x.EmisorId));
+
+        b.Entity<Cliente>(e =>
+        {
+            e.ToTable("Clientes");
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.Property(x => x.Nombre).HasMaxLength(300);
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
+            e.HasIndex(x => new { x.EmisorId, x.Nombre });
+        });
+
+        b.Entity<AccesoDescarga>(e =>
+        {
+            e.ToTable("Accesos");
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.PasswordHash).HasMaxLength(200);
+            e.Property(x => x.SelloSeguridad).HasMaxLength(40);
+            e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
+        });
+
+        b.Entity<Comprobante>(e =>
+        {
+            e.ToTable("Comprobantes");
+            e.Property(x => x.Uuid).HasMaxLength(36);
+            e.Property(x => x.Version).HasMaxLength(4);
+            e.Property(x => x.Serie).HasMaxLength(25);
+            e.Property(x => x.Folio).HasMaxLength(40);
+            e.Property(x => x.Tipo).HasMaxLength(1);
+            e.Property(x => x.Moneda).HasMaxLength(3);
+            e.Property(x => x.ReceptorRfc).HasMaxLength(13);
+            e.Property(x => x.ReceptorNombre).HasMaxLength(300);
+            e.Property(x => x.XmlKey).HasMaxLength(80);
+            e.Property(x => x.PdfKey).HasMaxLength(80);
+            e.HasIndex(x => new { x.EmisorId, x.Uuid }).IsUnique();
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha });
+            e.HasIndex(x => new { x.EmisorId, x.Fecha });
+            // The PDF generator's queue: comprobantes still without a PDF.
+            e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
+        });
+
+        b.Entity<Evento>(e =>
+        {
+            e.ToTable("Eventos");
+            e.Property(x => x.Quien).HasMaxLength(260);
+            e.Property(x => x.Que).HasMaxLength(60);
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.Property(x => x.Uuid).HasMaxLength(36);
+            e.Property(x => x.Ip).HasMaxLength(45);
+            e.HasIndex(x => new { x.EmisorId, x.Rfc, x.Cuando });
+            e.HasIndex(x => new { x.EmisorId, x.Cuando });
+        });
+
+        b.Entity<CorreoSaliente>(e =>
+        {
+            e.ToTable("Correos");
+            e.Property(x => x.Para).HasMaxLength(254);
+            e.Property(x => x.Asunto).HasMaxLength(300);
+            e.Property(x => x.Tipo).HasMaxLength(30);
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.Property(x => x.Uuid).HasMaxLength(36);
+            e.Property(x => x.UltimoError).HasMaxLength(1000);
+            e.HasIndex(x => new { x.Estado, x.SiguienteIntentoEn });
+            e.HasIndex(x => new { x.EmisorId, x.CreadoEn });
+        });
+
+        b.Entity<ApiKey>(e =>
+        {
+            e.ToTable("ApiKeys");
+            e.Property(x => x.Nombre).HasMaxLength(100);
+            e.Property(x => x.Prefijo).HasMaxLength(12);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.HasIndex(x => x.Hash).IsUnique();
+            e.HasIndex(x => x.EmisorId);
+        });
+    }
+}

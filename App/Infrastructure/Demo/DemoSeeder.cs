@@ -1,0 +1,127 @@
+using System.Text;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Infrastructure.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccesoDescargas.Infrastructure.Demo;
+
+public sealed class DemoOptions
+{
+    public bool Seed { get; set; }
+    public string AdminEmail { get; set; } = "admin@demo.mx";
+    public string AdminPassword { get; set; } = "";
+    public string? ApiKey { get; set; }
+    public string ReceptorRfc { get; set; } = "COSC8001137NA";
+    public string ReceptorPassword { get; set; } = "";
+}
+
+public static class DemoSeeder
+{
+    public const string EmisorRfc = "EKU9003173C9";
+    public const string EmisorNombre = "ESCUELA KEMPER URGATE SA DE CV";
+    public const string Slug = "demo";
+
+    private static readonly (string Rfc, string Nombre, string Email)[] Clientes =
+    [
+        ("COSC8001137NA", "CARLOS CORTÉS SOTO", "carlos.cortes@ejemplo.mx"),
+        ("MCI7306249Y1", "MATERIALES Y CONSTRUCCIONES DEL ISTMO SA DE CV", "compras@mci.ejemplo.mx"),
+        ("CAMA911215CJ0", "ANA MARÍA CASTRO MÁRQUEZ", "ana.castro@ejemplo.mx"),
+        ("SORC591116FJ6", "RAÚL SOLÍS ORTEGA", null!),
+        ("DIM8701081LA", "DISTRIBUIDORA INDUSTRIAL DE MONTERREY SA DE CV", "facturas@dim.ejemplo.mx"),
+    ];
+
+    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+        return builder;
+    }
+
+    public static async Task SeedDemoAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new();
+        if (!options.Seed) return;
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            if (!await db.Emisores.AnyAsync())
+                await SembrarAsync(scope.ServiceProvider, db, options);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            if (url is null) return; // in-memory test server: nobody to tell
+            Console.WriteLine($"""
+
+                AccesoDescargas con datos de demostración (Demo:Seed):
+                  Personal del emisor:  {url}/Account/Login   usuario {options.AdminEmail}  contraseña {options.AdminPassword}
+                  Portal de descargas:  {url}/portal/{Slug}/ingresar?rfc={options.ReceptorRfc}   RFC {options.ReceptorRfc}  contraseña {options.ReceptorPassword}
+
+                """);
+        });
+    }
+
+    private static async Task SembrarAsync(IServiceProvider services, AppDbContext db, DemoOptions options)
+    {
+        var hasher = services.GetRequiredService<ContrasenaHasher>();
+        var store = services.GetRequiredService<IFileStore>();
+        var users = services.GetRequiredService<UserManager<Usuario>>();
+
+        var emisor = new Emisor { Rfc = EmisorRfc, RazonSocial = EmisorNombre, RegimenFiscal = "601", CodigoPostal = "42501", Slug = Slug };
+        db.Emisores.Add(emisor);
+        await db.SaveChangesAsync();
+
+        var admin = new Usuario { UserName = options.AdminEmail, Email = options.AdminEmail, EmailConfirmed = true, EmisorId = emisor.Id };
+        var creado = await users.CreateAsync(admin, options.AdminPassword);
+        if (!creado.Succeeded)
+            throw new InvalidOperationException("No se pudo crear el usuario de demostración: " + string.Join(" ", creado.Errors.Select(e => e.Description)));
+
+        foreach (var (rfc, nombre, email) in Clientes)
+        {
+            db.Clientes.Add(new Cliente { EmisorId = emisor.Id, Rfc = rfc, Nombre = nombre, Email = email, RegimenFiscal = "601", CodigoPostal = "64000" });
+            var password = rfc == options.ReceptorRfc ? options.ReceptorPassword : ContrasenaPolitica.Generar();
+            db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = rfc, Email = email, PasswordHash = hasher.Hash(password), Origen = OrigenAcceso.Automatico });
+        }
+        if (Clientes.All(c => c.Rfc != options.ReceptorRfc))
+            db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = options.ReceptorRfc, PasswordHash = hasher.Hash(options.ReceptorPassword), Origen = OrigenAcceso.Manual });
+
+        var fecha = DateTime.Today.AddMonths(-5);
+        var n = 0;
+        foreach (var (rfc, nombre, _) in Clientes)
+        {
+            for (var i = 0; i < (rfc == options.ReceptorRfc ? 8 : 3); i++)
+            {
+                n++;
+                var uuid = new Guid(n, 0x4d2e, 0x4c1a, 0x9b, 0x2f, 0x1e, 0x00, 0xde, 0x30, 0x17, (byte)n);
+                var cuando = fecha.AddDays(n * 5).AddHours(9 + n % 8);
+                var tipo = n % 7 == 0 ? "E" : "I";
+                var conceptos = new List<ConceptoEjemplo>
+                {
+                    new(1 + n % 3, "86121700", "Colegiatura mensual nivel secundaria", 2450m + n * 10),
+                    new(1, "55101500", "Material didáctico y libros de texto", 380.50m),
+                };
+                var xml = CfdiDeEjemplo.Xml(EmisorRfc, EmisorNombre, rfc, nombre, uuid, cuando, conceptos, tipo, tipo == "E" ? "NC" : "A", n.ToString());
+                var bytes = Encoding.UTF8.GetBytes(xml);
+                var archivo = await store.GuardarAsync(new MemoryStream(bytes), "xml");
+                var subtotal = conceptos.Sum(c => Math.Round(c.Cantidad * c.ValorUnitario, 2));
+                db.Comprobantes.Add(new Comprobante
+                {
+                    EmisorId = emisor.Id, Uuid = uuid.ToString().ToUpperInvariant(), Version = "4.0",
+                    Serie = tipo == "E" ? "NC" : "A", Folio = n.ToString(), Fecha = cuando, FechaTimbrado = cuando.AddMinutes(3),
+                    Tipo = tipo, SubTotal = subtotal, Total = subtotal + Math.Round(subtotal * 0.16m, 2), Moneda = "MXN",
+                    ReceptorRfc = rfc, ReceptorNombre = nombre, UsoCfdi = "G03",
+                    Estado = n % 11 == 0 ? EstadoComprobante.Cancelado : EstadoComprobante.Vigente,
+                    XmlKey = archivo.Key, XmlSize = archivo.Size, XmlSha256 = archivo.Sha256,
+                });
+            }
+        }
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,39 @@
+using AccesoDescargas.Components;
+using AccesoDescargas.Components.Account;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Infrastructure.Demo;
+using AccesoDescargas.Infrastructure.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+try
+{
+    builder.AddData();
+}
+catch (DataDirectoryException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+builder.AddStorage();
+builder.AddUi();
+builder.AddIssuerAuthentication();
+builder.AddEmisores();
+builder.AddAccesos();
+builder.AddDemo();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync();
+await app.SeedDemoAsync();
+
+app.UseUi();
+app.MapAccount();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+return 0;
+
+public partial class Program;
