@@ -4,6 +4,7 @@ using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure.Demo;
+using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddEmisores();
 builder.AddAccesos();
+builder.AddEmail();
 builder.AddDemo();
 
 var app = builder.Build();
