@@ -3,6 +3,7 @@ using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
@@ -21,12 +22,13 @@ public static class DescargasEndpoints
         portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro) =>
             ArchivoAsync(http, uuid, pdf: true, consultas, store, registro));
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
-        portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync);
+        // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
+        portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
         portal.MapPost("/salir", async (HttpContext http, string slug) =>
         {
             await http.SignOutAsync(PortalAuth.Esquema);
             return TypedResults.LocalRedirect($"~/portal/{Uri.EscapeDataString(slug)}/ingresar");
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute(), new SinPaginaDeEstado());
         return portal;
     }
 
@@ -152,3 +154,5 @@ public static class DescargasEndpoints
 
     internal static string? Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 }
+
+internal sealed class SinPaginaDeEstado : ISkipStatusCodePagesMetadata;
