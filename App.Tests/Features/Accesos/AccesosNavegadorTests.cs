@@ -16,8 +16,17 @@ public class AccesosNavegadorTests(Navegador navegador)
         await using var app = new AppFactory();
         var page = await navegador.NuevaPaginaAsync(app.IniciarServidor());
 
+        await page.GotoAsync("/configuracion/cfdi-comerciales/acceso-descargas");
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await page.GetByLabel("Correo electrónico").FillAsync(AppFactory.AdminEmail);
+        await page.GetByLabel("Contraseña").FillAsync("equivocada");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Entrar" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Correo o contraseña incorrectos.");
+        await Navegador.CapturarAsync(page, "01-iniciar-sesion-error");
+
         await Navegador.IniciarSesionEmisorAsync(page);
         await Expect(page.GetByText("ESCUELA KEMPER URGATE SA DE CV").First).ToBeVisibleAsync();
+        await Navegador.CapturarAsync(page, "02-inicio");
         await page.GetByRole(AriaRole.Link, new() { Name = "Acceso a Descargas" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/configuracion/cfdi-comerciales/acceso-descargas$"));
