@@ -110,7 +110,7 @@ public sealed class IngresoPortalService : IDisposable
         acceso.UltimoAccesoEn = ahora;
         if (verificacion == VerificacionContrasena.CorrectaRequiereRehash)
             acceso.PasswordHash = hasher.Hash(contrasena); // same password, stronger hash: open sessions stay valid
-        Auditoria.Auditoria.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.ingreso", rfc, ip: ip);
+        Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.ingreso", rfc, ip: ip);
         await db.SaveChangesAsync(ct);
         return new(ResultadoIngreso.Correcto, new SesionPortal(acceso.Id, emisor.Id, emisor.Slug, acceso.Rfc, acceso.SelloSeguridad));
     }
@@ -125,7 +125,7 @@ public sealed class IngresoPortalService : IDisposable
             .SetProperty(a => a.IntentosFallidos, a => a.IntentosFallidos + 1 >= IntentosMaximos ? 0 : a.IntentosFallidos + 1), ct);
         var bloqueado = await db.Accesos.Where(a => a.Id == acceso.Id).Select(a => a.BloqueadoHasta).FirstAsync(ct) > DateTime.UtcNow;
         db.ChangeTracker.Clear();
-        Auditoria.Auditoria.Registrar(db, acceso.EmisorId, $"receptor:{acceso.Rfc}", bloqueado ? "portal.bloqueo" : "portal.ingreso_fallido", acceso.Rfc, ip: ip);
+        Eventos.Registrar(db, acceso.EmisorId, $"receptor:{acceso.Rfc}", bloqueado ? "portal.bloqueo" : "portal.ingreso_fallido", acceso.Rfc, ip: ip);
         await db.SaveChangesAsync(ct);
         return bloqueado;
     }
@@ -154,7 +154,7 @@ public sealed class IngresoPortalService : IDisposable
         acceso.SelloSeguridad = Guid.NewGuid().ToString("N");
         acceso.ContrasenaCambiadaEn = DateTime.UtcNow;
         acceso.IntentosFallidos = 0;
-        Auditoria.Auditoria.Registrar(db, sesion.EmisorId, sesion.Quien, "portal.contrasena_cambiada", sesion.Rfc, ip: ip);
+        Eventos.Registrar(db, sesion.EmisorId, sesion.Quien, "portal.contrasena_cambiada", sesion.Rfc, ip: ip);
         await db.SaveChangesAsync(ct);
         return new(ResultadoCambio.Cambiada, Sesion: sesion with { Sello = acceso.SelloSeguridad });
     }
@@ -193,7 +193,7 @@ public sealed class IngresoPortalService : IDisposable
         acceso.IntentosFallidos = 0;
         acceso.BloqueadoHasta = null;
         var fila = outbox.Encolar(db, CorreoRecuperacion(emisor, acceso, nueva, urlBase));
-        Auditoria.Auditoria.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.contrasena_recuperada", rfc, detalle: $"Enviada a {acceso.Email}", ip: ip);
+        Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.contrasena_recuperada", rfc, detalle: $"Enviada a {acceso.Email}", ip: ip);
         await db.SaveChangesAsync(ct);
         acceso.UltimoEnvioEn = fila.CreadoEn;
         acceso.UltimoEnvioCorreoId = fila.Id;
