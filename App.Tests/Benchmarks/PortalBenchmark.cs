@@ -50,6 +50,7 @@ public class PortalBenchmark(ITestOutputHelper salida)
         foreach (var (nombre, c, url) in new[]
         {
             ("  estático XML  ", clienteEstatico, rutaXml),
+            ("  app.css, recurso estático de la app con su pipeline completo ", client, "/css/app.css"),
             ("  portal XML    ", client, $"/portal/demo/comprobantes/{uuid}/xml"),
             ("  estático PDF  ", clienteEstatico, rutaPdf),
             ("  portal PDF    ", client, $"/portal/demo/comprobantes/{uuid}/pdf"),

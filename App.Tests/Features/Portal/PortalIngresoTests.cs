@@ -1,7 +1,9 @@
 using System.Net;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Correos;
+using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
 
 namespace AccesoDescargas.Tests.Features.Portal;
@@ -42,6 +44,24 @@ public class PortalIngresoTests
         Assert.Contains("ESCUELA KEMPER URGATE SA DE CV", html);
         Assert.Contains("¿Olvidaste tu contraseña?", html);
         Assert.Contains("<label for=\"contrasena\">Contraseña</label>", html);
+    }
+
+    [Fact]
+    public async Task El_logotipo_del_emisor_encabeza_el_ingreso_y_se_sirve_sin_sesion()
+    {
+        await using var app = new AppFactory();
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        var guardado = await app.Services.GetRequiredService<IFileStore>().GuardarAsync(new MemoryStream(png), "png", Ct);
+        await using (var db = app.CrearDb())
+            await db.Emisores.Where(e => e.Slug == "demo").ExecuteUpdateAsync(s => s.SetProperty(e => e.LogoKey, guardado.Key), Ct);
+        var client = Cliente(app);
+
+        var html = await (await client.GetAsync("/portal/demo/ingresar", Ct)).Content.TextoAsync();
+        var logo = await client.GetAsync("/portal/demo/logo", Ct);
+
+        Assert.Contains("<img src=\"portal/demo/logo\" alt=\"Logotipo de ESCUELA KEMPER URGATE SA DE CV\"", html);
+        Assert.Equal("image/png", logo.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(png, await logo.Content.ReadAsByteArrayAsync(Ct));
     }
 
     [Fact]

@@ -20,7 +20,9 @@ public partial class PortalNavegadorTests(Navegador navegador)
         var hoy = DateTime.Today.AddHours(9);
         var conPdf = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "5001", pdf: PdfDePrueba(80_000), fecha: hoy);
         var soloXml = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "5002", fecha: hoy.AddMinutes(5), tipo: "E");
-        await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "4999", fecha: new DateTime(hoy.Year, hoy.Month, 1).AddDays(-3));
+        var cancelado = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "4999", fecha: new DateTime(hoy.Year, hoy.Month, 1).AddDays(-3));
+        await using (var cambio = app.CrearDb())
+            await cambio.Comprobantes.Where(c => c.Id == cancelado.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Estado, AccesoDescargas.Features.Comprobantes.EstadoComprobante.Cancelado), Ct);
 
         // The issuer sends a new password to the receptor.
         var emisor = await navegador.NuevaPaginaAsync(baseUrl);
@@ -33,8 +35,8 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await dialogo.GetByRole(AriaRole.Button, new() { Name = "Enviar contraseña" }).ClickAsync();
         await Expect(dialogo).ToBeHiddenAsync();
         var correo = await smtp.EsperarCorreoAsync(m => m.To.Mailboxes.Any(b => b.Address == "carlos.cortes@ejemplo.mx"));
-        var enlace = EnlaceRegex().Match(correo.TextBody).Value;
-        var contrasena = ContrasenaRegex().Match(correo.TextBody).Groups[1].Value;
+        var enlace = EnlaceRegex().Match(correo.TextBody!).Value;
+        var contrasena = ContrasenaRegex().Match(correo.TextBody!).Groups[1].Value;
         Assert.StartsWith(baseUrl, enlace);
 
         // The receptor opens the emailed link and signs in with the emailed password.
@@ -53,6 +55,7 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await Navegador.EsperarCircuitoAsync(page);
         await Expect(page.GetByTestId("total-comprobantes")).ToHaveTextAsync("11 comprobantes");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = soloXml.Uuid })).ToContainTextAsync("Egreso");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = cancelado.Uuid })).ToContainTextAsync("Cancelado");
         await Navegador.CapturarAsync(page, "05-portal-comprobantes");
 
         // Filters: a quick pick, then a search by folio.
