@@ -1,6 +1,7 @@
 using System.Net;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Correos;
+using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -131,6 +132,21 @@ public class PortalIngresoTests
         Assert.Equal(HttpStatusCode.TooManyRequests, cuarto.StatusCode);
         Assert.Contains("Demasiados intentos", await cuarto.Content.TextoAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/portal/demo/ingresar", Ct)).StatusCode); // the page itself is not limited
+    }
+
+    [Fact]
+    public async Task Las_verificaciones_de_contrasena_simultaneas_estan_acotadas_y_el_exceso_recibe_portal_ocupado()
+    {
+        await using var app = new AppFactory(new() { ["Portal:VerificacionesSimultaneas"] = "1", ["Portal:VerificacionesEnEspera"] = "0" });
+        var servicio = app.Services.GetRequiredService<IngresoPortalService>();
+        var emisor = (await servicio.EmisorAsync("demo", Ct))!;
+
+        var resultados = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword, "127.0.0.1", Ct))));
+
+        Assert.Contains(resultados, r => r.Resultado == ResultadoIngreso.Correcto);
+        Assert.Contains(resultados, r => r.Resultado == ResultadoIngreso.Ocupado);
+        Assert.All(resultados, r => Assert.True(r.Resultado is ResultadoIngreso.Correcto or ResultadoIngreso.Ocupado));
     }
 
     [Fact]

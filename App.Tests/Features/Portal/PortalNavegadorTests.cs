@@ -82,7 +82,7 @@ public partial class PortalNavegadorTests(Navegador navegador)
         // Selection: clear the search, pick one row, download the selection.
         await page.GetByLabel("Buscar por UUID o folio").FillAsync("");
         await Expect(page.GetByTestId("total-comprobantes")).ToHaveTextAsync("2 comprobantes");
-        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = soloXml.Uuid }).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Seleccionar J-5002" }).CheckAsync();
         var seleccionados = page.GetByRole(AriaRole.Button, new() { Name = "Descargar seleccionados (1)" });
         await Expect(seleccionados).ToBeEnabledAsync();
         await Navegador.CapturarAsync(page, "05-portal-seleccion");

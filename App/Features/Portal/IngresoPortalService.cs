@@ -51,7 +51,7 @@ public sealed class IngresoPortalService : IDisposable
         this.logger = logger;
         hashing = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = config.GetValue("Portal:VerificacionesSimultaneas", Math.Max(1, Environment.ProcessorCount)),
+            PermitLimit = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Environment.ProcessorCount,
             QueueLimit = config.GetValue("Portal:VerificacionesEnEspera", 32),
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });

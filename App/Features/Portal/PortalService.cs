@@ -24,6 +24,8 @@ public sealed record FilaComprobante(string Uuid, DateTime Fecha, string? Serie,
     EstadoComprobante Estado, bool TienePdf)
 {
     public string SerieFolio => string.Concat(Serie, Serie is null || Folio is null ? "" : "-", Folio);
+    /// <summary>How the row is named to a screen reader: its serie-folio, or its UUID without one.</summary>
+    public string Nombre => SerieFolio.Length > 0 ? SerieFolio : Uuid;
     public string TipoNombre => PortalService.NombreTipo(Tipo);
     public string TotalTexto => PortalService.FormatoTotal(Total, Moneda);
 }
