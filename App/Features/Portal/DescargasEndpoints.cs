@@ -47,15 +47,17 @@ public static class DescargasEndpoints
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.XContentTypeOptions = "nosniff";
 
+        var ruta = store.RutaFisica(key);
+        var stream = ruta is null ? store.Abrir(key) : null;
+        if (ruta is null && stream is null) return TypedResults.NotFound();
+
         if (EsDescargaNueva(http.Request, etag))
             await registro.RegistrarAsync(new Descarga(sesion.EmisorId, sesion.AccesoId, sesion.Rfc, pdf ? "descarga.pdf" : "descarga.xml",
                 archivo.Uuid, null, Ip(http), DateTime.UtcNow));
 
-        if (store.RutaFisica(key) is { } ruta)
-            return TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
-        return store.Abrir(key) is { } stream
-            ? TypedResults.Stream(stream, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf)
-            : TypedResults.NotFound();
+        return ruta is not null
+            ? TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf)
+            : TypedResults.Stream(stream!, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
     }
 
     /// <summary>A revalidation answered with 304, or a later piece of a ranged read, is not another download.</summary>
