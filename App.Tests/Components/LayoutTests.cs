@@ -13,6 +13,7 @@ public class LayoutTests : BunitContext
     public LayoutTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         var auth = AddAuthorization();
         auth.SetAuthorized("admin@demo.mx");
