@@ -92,8 +92,10 @@ public sealed class GeneradorPdf(
                         opciones.ReintentoBase.Ticks * (1L << Math.Min(intentos - 1, 20))));
                     fallos[id] = new Fallo(intentos, DateTime.UtcNow + espera);
                     fallidosVistos.Add(id);
-                    logger.LogWarning(e, "No se pudo generar la representación impresa del comprobante {Id} (intento {Intento}); se reintentará en {Espera}",
-                        id, intentos, espera);
+                    // A malformed CFDI is a fact about the file, not a fault of ours: its message says enough.
+                    logger.LogWarning(e is InvalidDataException ? null : e,
+                        "No se pudo generar la representación impresa del comprobante {Id} (intento {Intento}; se reintentará en {Espera}): {Error}",
+                        id, intentos, espera, e.Message);
                 }
             }
             desde = lote[^1];
