@@ -167,6 +167,27 @@ public class GeneracionPdfTests
         await Assert.ThrowsAsync<InvalidDataException>(() => representacion.ObtenerOGenerarPdfAsync(emisorId, danado, Ct));
     }
 
+    [Fact]
+    public async Task La_cola_se_lee_del_indice_filtrado_de_comprobantes_sin_pdf()
+    {
+        await using var app = new AppFactory(SinGenerador, seed: false);
+        await using var db = app.CrearDb();
+        var sql = GeneradorPdf.Cola(db, 0, 100).ToQueryString();
+        var conexion = db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        using var comando = conexion.CreateCommand();
+        // ToQueryString declares the parameters with .param; EXPLAIN needs them bound instead.
+        comando.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', sql.Split('\n').Where(l => !l.StartsWith(".param")));
+        foreach (var nombre in System.Text.RegularExpressions.Regex.Matches(sql, @"@\w+").Select(m => m.Value).Distinct())
+            comando.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter(nombre, 100L));
+
+        var plan = new List<string>();
+        await using (var lector = await comando.ExecuteReaderAsync(Ct))
+            while (await lector.ReadAsync(Ct)) plan.Add(lector.GetString(3));
+
+        Assert.Contains(plan, p => p.Contains("USING INDEX IX_Comprobantes_SinPdf"));
+    }
+
     static async Task<long> AgregarComprobanteAsync(AppFactory app, byte[]? xml = null)
     {
         var archivos = app.Services.GetRequiredService<IFileStore>();

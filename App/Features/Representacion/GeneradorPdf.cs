@@ -62,12 +62,7 @@ public sealed class GeneradorPdf(
             List<long> lote;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                lote = await db.Comprobantes
-                    .Where(c => c.PdfKey == null && c.Id > desde)
-                    .OrderBy(c => c.Id)
-                    .Select(c => c.Id)
-                    .Take(opciones.Lote)
-                    .ToListAsync(ct);
+                lote = await Cola(db, desde, opciones.Lote).ToListAsync(ct);
             }
             if (lote.Count == 0) break;
 
@@ -106,4 +101,11 @@ public sealed class GeneradorPdf(
             if (!fallidosVistos.Contains(id)) fallos.TryRemove(id, out _);
         return generados;
     }
+
+    /// <summary>The next ids without a PDF after <paramref name="desde"/>, answered from IX_Comprobantes_SinPdf.</summary>
+    public static IQueryable<long> Cola(AppDbContext db, long desde, int cuantos) => db.Comprobantes
+        .Where(c => c.PdfKey == null && c.Id > desde)
+        .OrderBy(c => c.Id)
+        .Select(c => c.Id)
+        .Take(cuantos);
 }
