@@ -148,7 +148,8 @@ public class GeneracionPdfTests
     [Fact]
     public async Task Un_xml_danado_no_detiene_a_los_demas()
     {
-        await using var app = new AppFactory();
+        // No poll within the test: only the importer's wake-up call can get the new comprobantes done.
+        await using var app = new AppFactory(new() { ["Representacion:Sondeo"] = "01:00:00" });
         var representacion = app.Services.GetRequiredService<RepresentacionService>();
         await EsperarAsync(app, async db => !await db.Comprobantes.AnyAsync(c => c.PdfKey == null, Ct), "los PDF de demostración");
 

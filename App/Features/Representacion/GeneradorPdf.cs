@@ -34,6 +34,7 @@ public sealed class GeneradorPdf(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
+        representacion.LimpiarTemporales();
         if (!options.Value.EnSegundoPlano) return;
         while (!ct.IsCancellationRequested)
         {
