@@ -77,9 +77,9 @@ public sealed class GeneradorPdf(
                 }
                 try
                 {
-                    await representacion.GenerarAsync(id, ct);
+                    var pdf = await representacion.GenerarAsync(id, ct);
                     fallos.TryRemove(id, out _);
-                    generados++;
+                    if (pdf is { Generado: true }) generados++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
