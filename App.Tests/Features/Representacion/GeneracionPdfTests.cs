@@ -68,6 +68,7 @@ public class GeneracionPdfTests
         var fila = await db.Comprobantes.AsNoTracking().SingleAsync(x => x.Id == c.Id, Ct);
         Assert.Equal(pdf.Key, fila.PdfKey);
         Assert.Equal(pdf.Size, fila.PdfSize);
+        Assert.Equal(pdf.Sha256, fila.PdfSha256);
         Assert.True(fila.PdfGenerado);
         using (var documento = PdfDocument.Open(archivos.RutaFisica(pdf.Key)!))
         {
@@ -117,7 +118,7 @@ public class GeneracionPdfTests
         Assert.Equal(subido.Size, fila.PdfSize);
         Assert.Equal(subido.Sha256, fila.PdfSha256);
         Assert.Null(archivos.Abrir(generado.Key)); // the replaced generated file is gone
-        Assert.Equal(new PdfComprobante(subido.Key, subido.Size, false), await representacion.ObtenerOGenerarPdfAsync(c.EmisorId, c.Id, Ct));
+        Assert.Equal(new PdfComprobante(subido.Key, subido.Size, subido.Sha256, false), await representacion.ObtenerOGenerarPdfAsync(c.EmisorId, c.Id, Ct));
 
         // Once uploaded, generation never overwrites it, and it is not replaced by another upload.
         Assert.Equal(subido.Key, (await representacion.GenerarAsync(c.Id, Ct))!.Key);

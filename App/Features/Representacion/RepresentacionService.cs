@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AccesoDescargas.Features.Representacion;
 
-/// <summary>A comprobante's PDF in the file store; <see cref="Generado"/> when it is our representación impresa.</summary>
-public sealed record PdfComprobante(string Key, long Size, bool Generado);
+/// <summary>A comprobante's PDF in the file store (the SHA-256 makes a strong ETag); <see cref="Generado"/> when it is our representación impresa.</summary>
+public sealed record PdfComprobante(string Key, long Size, string Sha256, bool Generado);
 
 /// <summary>
 /// Generates and stores the representación impresa of comprobantes that arrived without a PDF, for the
@@ -33,7 +33,7 @@ public sealed class RepresentacionService(
         }
     }
 
-    private sealed record Pendiente(long Id, string Uuid, string XmlKey, string? PdfKey, long? PdfSize, bool PdfGenerado, string? LogoKey);
+    private sealed record Pendiente(long Id, string Uuid, string XmlKey, string? PdfKey, long? PdfSize, string? PdfSha256, bool PdfGenerado, string? LogoKey);
 
     /// <summary>Tells the worker that comprobantes without a PDF were committed, so it need not wait for its next poll.</summary>
     public void Despertar()
@@ -55,10 +55,10 @@ public sealed class RepresentacionService(
         {
             var pdf = await db.Comprobantes.AsNoTracking()
                 .Where(c => c.Id == comprobanteId && c.EmisorId == emisorId)
-                .Select(c => new { c.PdfKey, c.PdfSize, c.PdfGenerado })
+                .Select(c => new { c.PdfKey, c.PdfSize, c.PdfSha256, c.PdfGenerado })
                 .FirstOrDefaultAsync(ct);
             if (pdf is null) return null;
-            if (pdf.PdfKey is not null) return new(pdf.PdfKey, pdf.PdfSize ?? 0, pdf.PdfGenerado);
+            if (pdf.PdfKey is not null) return new(pdf.PdfKey, pdf.PdfSize ?? 0, pdf.PdfSha256 ?? "", pdf.PdfGenerado);
         }
         return await GenerarAsync(comprobanteId, ct);
     }
@@ -83,10 +83,10 @@ public sealed class RepresentacionService(
             await using var db = await dbFactory.CreateDbContextAsync();
             var c = await db.Comprobantes.AsNoTracking()
                 .Where(x => x.Id == id)
-                .Select(x => new Pendiente(x.Id, x.Uuid, x.XmlKey, x.PdfKey, x.PdfSize, x.PdfGenerado, x.Emisor!.LogoKey))
+                .Select(x => new Pendiente(x.Id, x.Uuid, x.XmlKey, x.PdfKey, x.PdfSize, x.PdfSha256, x.PdfGenerado, x.Emisor!.LogoKey))
                 .FirstOrDefaultAsync();
             if (c is null) return null;
-            if (c.PdfKey is not null) return new(c.PdfKey, c.PdfSize ?? 0, c.PdfGenerado);
+            if (c.PdfKey is not null) return new(c.PdfKey, c.PdfSize ?? 0, c.PdfSha256 ?? "", c.PdfGenerado);
 
             var guardado = await RenderizarYGuardarAsync(c);
             var marcados = await db.Comprobantes
@@ -96,15 +96,15 @@ public sealed class RepresentacionService(
                     .SetProperty(x => x.PdfSize, guardado.Size)
                     .SetProperty(x => x.PdfSha256, guardado.Sha256)
                     .SetProperty(x => x.PdfGenerado, true));
-            if (marcados == 1) return new(guardado.Key, guardado.Size, true);
+            if (marcados == 1) return new(guardado.Key, guardado.Size, guardado.Sha256, true);
 
             // A PDF was attached while we rendered (an upload always wins): keep it and drop ours.
             await EliminarSiNadieLoUsaAsync(db, guardado.Key);
             var actual = await db.Comprobantes.AsNoTracking()
                 .Where(x => x.Id == id)
-                .Select(x => new { x.PdfKey, x.PdfSize, x.PdfGenerado })
+                .Select(x => new { x.PdfKey, x.PdfSize, x.PdfSha256, x.PdfGenerado })
                 .FirstOrDefaultAsync();
-            return actual?.PdfKey is null ? null : new(actual.PdfKey, actual.PdfSize ?? 0, actual.PdfGenerado);
+            return actual?.PdfKey is null ? null : new(actual.PdfKey, actual.PdfSize ?? 0, actual.PdfSha256 ?? "", actual.PdfGenerado);
         }
         finally
         {
