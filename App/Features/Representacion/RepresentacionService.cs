@@ -23,16 +23,6 @@ public sealed class RepresentacionService(
     private readonly SemaphoreSlim despertador = new(0);
     private readonly ConcurrentDictionary<long, Lazy<Task<PdfComprobante?>>> enCurso = new();
 
-    /// <summary>Removes what a crash left in the temporary folder (the PDFs being rendered delete themselves on close).</summary>
-    internal void LimpiarTemporales()
-    {
-        if (!Directory.Exists(temporales)) return;
-        foreach (var viejo in new DirectoryInfo(temporales).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
-        {
-            try { viejo.Delete(); } catch (IOException) { }
-        }
-    }
-
     private sealed record Pendiente(long Id, string Uuid, string XmlKey, string? PdfKey, long? PdfSize, string? PdfSha256, bool PdfGenerado, string? LogoKey);
 
     /// <summary>Tells the worker that comprobantes without a PDF were committed, so it need not wait for its next poll.</summary>
@@ -181,6 +171,16 @@ public sealed class RepresentacionService(
         catch (IOException e)
         {
             logger.LogWarning(e, "No se pudo eliminar el PDF generado {Key} que ya no se usa", key);
+        }
+    }
+
+    /// <summary>Removes what a crash left in the temporary folder (the PDFs being rendered delete themselves on close).</summary>
+    internal void LimpiarTemporales()
+    {
+        if (!Directory.Exists(temporales)) return;
+        foreach (var viejo in new DirectoryInfo(temporales).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
+        {
+            try { viejo.Delete(); } catch (IOException) { }
         }
     }
 
