@@ -13,11 +13,11 @@ public class LayoutTests : BunitContext
     public LayoutTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         var auth = AddAuthorization();
         auth.SetAuthorized("admin@demo.mx");
         auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
