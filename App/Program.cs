@@ -4,6 +4,7 @@ using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Storage;
@@ -26,6 +27,7 @@ builder.AddEmisores();
 builder.AddAccesos();
 builder.AddEmail();
 builder.AddPortal();
+builder.AddRepresentacion();
 builder.AddDemo();
 
 var app = builder.Build();
