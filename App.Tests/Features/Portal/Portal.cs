@@ -17,6 +17,9 @@ internal static partial class Portal
     public const string MensajeGenerico = "El RFC o la contraseña no son correctos.";
     public const string MensajeBloqueado = "el acceso se bloqueó temporalmente";
 
+    /// <summary>Settings for tests that count PDFs: only downloads generate them, not the background worker racing the test.</summary>
+    public static Dictionary<string, string?> SinGeneradorEnSegundoPlano => new() { ["Representacion:EnSegundoPlano"] = "false" };
+
     public static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public static HttpClient Cliente(AppFactory app) =>

@@ -88,19 +88,29 @@ public class PortalDescargasTests
     }
 
     [Fact]
-    public async Task Un_PDF_que_aun_no_existe_responde_404()
+    public async Task Un_comprobante_sin_PDF_recibe_su_representacion_impresa_al_pedirla_y_queda_guardada()
     {
-        await using var app = new AppFactory();
-        var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc);
+        await using var app = new AppFactory(SinGeneradorEnSegundoPlano);
+        var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "G", folio: "12");
         var client = await ClienteConSesionAsync(app);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/portal/demo/comprobantes/{c.Uuid}/pdf", Ct)).StatusCode);
+        var r = await client.GetAsync($"/portal/demo/comprobantes/{c.Uuid}/pdf", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("application/pdf", r.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"G12_{c.Uuid}.pdf", r.Content.Headers.ContentDisposition!.FileNameStar);
+        var bytes = await r.Content.ReadAsByteArrayAsync(Ct);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
+        await using var db = app.CrearDb();
+        var guardado = await db.Comprobantes.SingleAsync(x => x.Id == c.Id, Ct);
+        Assert.True(guardado.PdfGenerado);
+        Assert.Equal(guardado.PdfSha256, Sha256(bytes));
     }
 
     [Fact]
     public async Task El_ZIP_del_filtro_con_1000_comprobantes_trae_cada_XML_y_PDF_con_sus_bytes()
     {
-        await using var app = new AppFactory();
+        await using var app = new AppFactory(SinGeneradorEnSegundoPlano);
         const string rfc = "MCI7306249Y1";
         var esperados = new Dictionary<string, string>();
         var desde = new DateTime(2024, 3, 1);
@@ -108,14 +118,14 @@ public class PortalDescargasTests
         {
             var store = app.Services.GetRequiredService<IFileStore>();
             var emisorId = await db.Emisores.Where(e => e.Slug == "demo").Select(e => e.Id).SingleAsync(Ct);
-            var pdf = await store.GuardarAsync(new MemoryStream(PdfDePrueba(30_000)), "pdf", Ct);
+            var pdf = await store.GuardarAsync(new MemoryStream(PdfDePrueba(30_000)), "pdf", Ct); // one file shared by all: the store is content-addressed
             for (var i = 0; i < 1000; i++)
             {
                 var uuid = Guid.NewGuid().ToString().ToUpperInvariant();
                 var xml = System.Text.Encoding.UTF8.GetBytes(AccesoDescargas.Infrastructure.Demo.CfdiDeEjemplo.Xml("EKU9003173C9", "ESCUELA KEMPER URGATE SA DE CV",
                     rfc, "MATERIALES", Guid.Parse(uuid), desde.AddHours(i), [new(1, "01010101", "Concepto", 100 + i)], "I", "Z", i.ToString()));
                 var x = await store.GuardarAsync(new MemoryStream(xml), "xml", Ct);
-                var conPdf = i % 2 == 0;
+                var conPdf = true; // the bytes under test: generating 1,000 PDFs is another test's subject
                 db.Comprobantes.Add(new Comprobante
                 {
                     EmisorId = emisorId, Uuid = uuid, Version = "4.0", Serie = "Z", Folio = i.ToString(), Fecha = desde.AddHours(i), Tipo = "I",
@@ -147,14 +157,14 @@ public class PortalDescargasTests
             await s.CopyToAsync(ms, Ct);
             recibidos[e.FullName] = Sha256(ms.ToArray());
         }
-        Assert.Equal(1500, recibidos.Count);
+        Assert.Equal(2000, recibidos.Count);
         Assert.Equal(esperados.OrderBy(x => x.Key), recibidos.OrderBy(x => x.Key));
     }
 
     [Fact]
     public async Task El_ZIP_de_la_seleccion_exige_el_token_antiforgery_y_trae_solo_lo_elegido()
     {
-        await using var app = new AppFactory();
+        await using var app = new AppFactory(SinGeneradorEnSegundoPlano);
         var a = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "S", folio: "1", pdf: PdfDePrueba(5000));
         var b = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "S", folio: "2");
         await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "S", folio: "3");
@@ -170,6 +180,11 @@ public class PortalDescargasTests
 
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         using var zip = new ZipArchive(await r.Content.ReadAsStreamAsync(Ct));
-        Assert.Equal(new[] { $"S1_{a.Uuid}.pdf", $"S1_{a.Uuid}.xml", $"S2_{b.Uuid}.xml" }, zip.Entries.Select(e => e.FullName).Order());
+        // S2 had no PDF: the archive carries its representación impresa, generated on the way.
+        Assert.Equal(new[] { $"S1_{a.Uuid}.pdf", $"S1_{a.Uuid}.xml", $"S2_{b.Uuid}.pdf", $"S2_{b.Uuid}.xml" }, zip.Entries.Select(e => e.FullName).Order());
+        await using var generado = await zip.GetEntry($"S2_{b.Uuid}.pdf")!.OpenAsync(Ct);
+        var inicio = new byte[5];
+        await generado.ReadExactlyAsync(inicio, Ct);
+        Assert.Equal("%PDF-"u8.ToArray(), inicio);
     }
 }

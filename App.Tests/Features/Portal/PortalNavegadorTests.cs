@@ -87,7 +87,9 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await Expect(seleccionados).ToBeEnabledAsync();
         await Navegador.CapturarAsync(page, "05-portal-seleccion");
         var seleccion = await DescargarAsync(page, seleccionados);
-        Assert.Equal(new Dictionary<string, string> { [$"J5002_{soloXml.Uuid}.xml"] = soloXml.XmlSha256 }, Entradas(seleccion.Bytes));
+        var entradas = Entradas(seleccion.Bytes);
+        Assert.Equal([$"J5002_{soloXml.Uuid}.pdf", $"J5002_{soloXml.Uuid}.xml"], entradas.Keys.Order());
+        Assert.Equal(soloXml.XmlSha256, entradas[$"J5002_{soloXml.Uuid}.xml"]);
 
         // Cambiar contraseña, then sign out.
         await page.GetByRole(AriaRole.Link, new() { Name = "Cambiar contraseña" }).ClickAsync();

@@ -38,11 +38,11 @@ public class PortalPrivacidadTests
         var mezcla = await client.PostAsync("/portal/demo/comprobantes.zip",
             new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("uuid", ajeno.Uuid), new("uuid", propio.Uuid)]), Ct);
         using var zip = new ZipArchive(await mezcla.Content.ReadAsStreamAsync(Ct));
-        Assert.Equal([$"{propio.Serie}{propio.Folio}_{propio.Uuid}.xml"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal([$"{propio.Serie}{propio.Folio}_{propio.Uuid}.pdf", $"{propio.Serie}{propio.Folio}_{propio.Uuid}.xml"], zip.Entries.Select(e => e.FullName).Order());
 
         var todos = await client.GetAsync("/portal/demo/comprobantes.zip", Ct);
         using var zipTodos = new ZipArchive(await todos.Content.ReadAsStreamAsync(Ct));
-        Assert.Equal(9, zipTodos.Entries.Count); // the 8 of the demo and the one added: none of another RFC
+        Assert.Equal(18, zipTodos.Entries.Count); // XML and PDF of the 8 of the demo and the one added: none of another RFC
         Assert.DoesNotContain(zipTodos.Entries, e => e.FullName.Contains(ajeno.Uuid));
     }
 

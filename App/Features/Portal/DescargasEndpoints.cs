@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Antiforgery;
@@ -17,10 +18,10 @@ public static class DescargasEndpoints
         endpoints.MapGet("/portal/{slug}/logo", Logo).AllowAnonymous();
 
         var portal = endpoints.MapGroup("/portal/{slug}").RequireAuthorization(PortalAuth.Politica);
-        portal.MapGet("/comprobantes/{uuid}/xml", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro) =>
-            ArchivoAsync(http, uuid, pdf: false, consultas, store, registro));
-        portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro) =>
-            ArchivoAsync(http, uuid, pdf: true, consultas, store, registro));
+        portal.MapGet("/comprobantes/{uuid}/xml", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
+            ArchivoAsync(http, uuid, pdf: false, consultas, store, registro, representacion));
+        portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
+            ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion));
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
         // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
         portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
@@ -33,12 +34,15 @@ public static class DescargasEndpoints
     }
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> ArchivoAsync(
-        HttpContext http, string uuid, bool pdf, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro)
+        HttpContext http, string uuid, bool pdf, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion)
     {
         var sesion = http.User.SesionPortal()!;
         var archivo = uuid.Length <= 36 ? await consultas.ArchivoAsync(sesion.EmisorId, sesion.Rfc, uuid) : null;
-        var (key, sha) = pdf ? (archivo?.PdfKey, archivo?.PdfSha256) : (archivo?.XmlKey, archivo?.XmlSha256);
-        if (archivo is null || key is null || sha is null) return TypedResults.NotFound();
+        if (archivo is null) return TypedResults.NotFound();
+        if (pdf && archivo.PdfKey is null)
+            archivo = await ConPdfAsync(archivo, sesion.EmisorId, representacion, http);
+        var (key, sha) = pdf ? (archivo.PdfKey, archivo.PdfSha256) : (archivo.XmlKey, archivo.XmlSha256);
+        if (key is null || sha is null) return TypedResults.NotFound();
 
         var tipo = pdf ? "application/pdf" : "application/xml";
         var nombre = archivo.Nombre + (pdf ? ".pdf" : ".xml");
@@ -58,6 +62,22 @@ public static class DescargasEndpoints
         return ruta is not null
             ? TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf)
             : TypedResults.Stream(stream!, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
+    }
+
+    /// <summary>A comprobante that arrived without a PDF gets its representación impresa now (shared with the background generator).</summary>
+    private static async Task<ArchivoComprobante> ConPdfAsync(ArchivoComprobante a, int emisorId, RepresentacionService representacion, HttpContext http)
+    {
+        try
+        {
+            var pdf = await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, http.RequestAborted);
+            return pdf is null ? a : a with { PdfKey = pdf.Key, PdfSha256 = pdf.Sha256 };
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DescargasEndpoints))
+                .LogWarning(e, "No se pudo generar el PDF del comprobante {Uuid}", a.Uuid);
+            return a;
+        }
     }
 
     /// <summary>A revalidation answered with 304, or a later piece of a ranged read, is not another download.</summary>
@@ -116,6 +136,7 @@ public static class DescargasEndpoints
     private static async Task EscribirZipAsync(HttpContext http, SesionPortal sesion, int cantidad,
         IAsyncEnumerable<ArchivoComprobante> archivos, IFileStore store, RegistroDescargas registro)
     {
+        var representacion = http.RequestServices.GetRequiredService<RepresentacionService>();
         var nombre = $"comprobantes_{sesion.Rfc}_{DateTime.Now:yyyyMMdd-HHmmss}.zip";
         http.Response.ContentType = "application/zip";
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = nombre, FileName = nombre }.ToString();
@@ -127,8 +148,9 @@ public static class DescargasEndpoints
         await using (salida.ConfigureAwait(false))
         using (var zip = new ZipArchive(salida, ZipArchiveMode.Create, leaveOpen: true))
         {
-            await foreach (var a in archivos.WithCancellation(http.RequestAborted))
+            await foreach (var leido in archivos.WithCancellation(http.RequestAborted))
             {
+                var a = leido.PdfKey is null ? await ConPdfAsync(leido, sesion.EmisorId, representacion, http) : leido;
                 await AgregarAsync(zip, store, a.XmlKey, a.Nombre + ".xml", CompressionLevel.Fastest, http.RequestAborted);
                 if (a.PdfKey is not null)
                     await AgregarAsync(zip, store, a.PdfKey, a.Nombre + ".pdf", CompressionLevel.NoCompression, http.RequestAborted);
