@@ -108,6 +108,22 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await Expect(page).ToHaveURLAsync(new Regex("/portal/demo/ingresar\\?volverA="));
         await Navegador.CapturarAsync(page, "05-portal-sesion-cerrada");
 
+        // ¿Olvidaste tu contraseña?: the RFC and the registered email bring a new password by email.
+        await page.GotoAsync(enlace);
+        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidaste tu contraseña?" }).ClickAsync();
+        await Expect(page.GetByLabel("RFC")).ToHaveValueAsync(rfc);
+        await page.GetByLabel("Correo electrónico registrado").FillAsync("Carlos.Cortes@ejemplo.mx");
+        await Navegador.CapturarAsync(page, "05-portal-recuperar");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enviar nueva contraseña" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Si el RFC y el correo coinciden con un acceso registrado");
+        await Navegador.CapturarAsync(page, "05-portal-recuperar-enviado");
+        var recuperacion = await smtp.EsperarCorreoAsync(m => m.Subject.StartsWith("Nueva contraseña"));
+        var recuperada = NuevaContrasenaRegex().Match(recuperacion.TextBody!).Groups[1].Value;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Volver a ingresar" }).ClickAsync();
+        await page.GetByLabel("Contraseña").FillAsync(recuperada);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Entrar" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/portal/demo$"));
+
         await using var db = app.CrearDb();
         await EsperarAsync(async () => await db.Accesos.AnyAsync(a => a.Rfc == rfc && a.Descargas == 4, Ct), "cuatro descargas registradas");
     }
@@ -136,4 +152,7 @@ public partial class PortalNavegadorTests(Navegador navegador)
 
     [GeneratedRegex(@"Contraseña: (\S+)")]
     private static partial Regex ContrasenaRegex();
+
+    [GeneratedRegex(@"Nueva contraseña: (\S+)")]
+    private static partial Regex NuevaContrasenaRegex();
 }
