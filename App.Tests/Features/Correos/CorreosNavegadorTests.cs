@@ -35,6 +35,7 @@ public class CorreosNavegadorTests(Navegador navegador)
         var reintentar = fila.GetByRole(AriaRole.Button, new() { Name = "Reintentar el correo a carlos.cortes@ejemplo.mx" });
         await Assertions.Expect(reintentar).ToBeVisibleAsync();
         await Assertions.Expect(fila).ToContainTextAsync("Fallido");
+        await Assertions.Expect(fila).ToContainTextAsync("1 intento fallido");
         await Assertions.Expect(fila).ToContainTextAsync("Contraseña");
         await Assertions.Expect(page.GetByText("Secreta2026x")).ToHaveCountAsync(0);
         await Navegador.CapturarAsync(page, "correos-fallido");
