@@ -29,7 +29,7 @@ public class ClientesNavegadorTests(Navegador navegador)
         await page.GetByRole(AriaRole.Option, new() { Name = "612 · Personas Físicas con Actividades Empresariales y Profesionales" }).ClickAsync();
         await dialogo.GetByLabel("Código postal (opcional)").FillAsync("06600");
         await Navegador.CapturarAsync(page, "clientes-dialogo-nuevo");
-        await dialogo.GetByRole(AriaRole.Button, new() { Name = "Guardar" }).ClickAsync();
+        await dialogo.GetByLabel("Código postal (opcional)").PressAsync("Enter"); // the dialog is a form: Enter saves
 
         await Assertions.Expect(dialogo).ToBeHiddenAsync();
         await page.GetByLabel("Buscar por RFC o nombre").FillAsync("XIQB");
@@ -51,5 +51,7 @@ public class ClientesNavegadorTests(Navegador navegador)
         await using var db = app.CrearDb();
         var acceso = await db.Accesos.SingleAsync(a => a.EmisorId == 1 && a.Rfc == "XIQB891116QE4", Xunit.TestContext.Current.CancellationToken);
         Assert.Equal(OrigenAcceso.Automatico, acceso.Origen);
+        var evento = await db.Eventos.SingleAsync(e => e.Que == "cliente.creado" && e.Rfc == "XIQB891116QE4", Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal((AppFactory.AdminEmail, "127.0.0.1"), (evento.Quien, evento.Ip));
     }
 }
