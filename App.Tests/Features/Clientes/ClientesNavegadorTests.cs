@@ -22,7 +22,14 @@ public class ClientesNavegadorTests(Navegador navegador)
         await page.GetByRole(AriaRole.Button, new() { Name = "Nuevo cliente" }).ClickAsync();
         var dialogo = page.GetByRole(AriaRole.Dialog, new() { Name = "Nuevo cliente" });
         await Assertions.Expect(dialogo).ToBeVisibleAsync();
+        await dialogo.GetByLabel("RFC", new() { Exact = true }).FillAsync("xiqb891116qe5");
+        await dialogo.GetByLabel("RFC", new() { Exact = true }).BlurAsync();
+        await Assertions.Expect(dialogo.GetByText("El dígito verificador del RFC no coincide")).ToBeVisibleAsync();
+        await Assertions.Expect(dialogo.GetByRole(AriaRole.Checkbox, new() { Name = "El RFC es correcto" })).Not.ToBeCheckedAsync();
+        await Navegador.CapturarAsync(page, "clientes-dialogo-advertencia");
         await dialogo.GetByLabel("RFC", new() { Exact = true }).FillAsync("xiqb891116qe4");
+        await dialogo.GetByLabel("RFC", new() { Exact = true }).BlurAsync();
+        await Assertions.Expect(dialogo.GetByRole(AriaRole.Checkbox, new() { Name = "El RFC es correcto" })).ToHaveCountAsync(0);
         await dialogo.GetByLabel("Nombre o razón social").FillAsync("BERENICE XIMO QUEZADA");
         await dialogo.GetByLabel("Correo electrónico (opcional)").FillAsync("berenice@ejemplo.mx");
         await dialogo.GetByLabel("Régimen fiscal (opcional)").ClickAsync();
