@@ -3,6 +3,7 @@ using AccesoDescargas.Components.Account;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Storage;
@@ -24,6 +25,7 @@ builder.AddIssuerAuthentication();
 builder.AddEmisores();
 builder.AddAccesos();
 builder.AddEmail();
+builder.AddRepresentacion();
 builder.AddDemo();
 
 var app = builder.Build();
