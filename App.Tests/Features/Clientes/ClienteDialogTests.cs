@@ -23,7 +23,8 @@ public sealed class ClienteDialogTests : BunitContext
         Services.AddMudServices();
         scope = app.Services.CreateScope();
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClientesService>());
-        Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
+        Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
+        Services.AddScoped<SesionEmisor>();
         var auth = AddAuthorization();
         auth.SetAuthorized(AppFactory.AdminEmail);
         auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));

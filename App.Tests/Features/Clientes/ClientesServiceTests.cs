@@ -1,4 +1,5 @@
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Emisores;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace AccesoDescargas.Tests.Features.Clientes;
 public class ClientesServiceTests
 {
     private const int EmisorDemo = 1;
-    private const string Quien = AppFactory.AdminEmail;
+    private static readonly Actor Admin = new(AppFactory.AdminEmail, null);
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private static ClienteInput Nuevo(string rfc, string nombre = "CLIENTE DE PRUEBA", string? email = null) =>
@@ -21,7 +22,7 @@ public class ClientesServiceTests
         await using var app = new AppFactory();
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
 
-        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo(" xiqb891116qe4 ", "BERENICE XIMO QUEZADA", "berenice@ejemplo.mx"), Quien, "10.0.0.7", Ct);
+        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo(" xiqb891116qe4 ", "BERENICE XIMO QUEZADA", "berenice@ejemplo.mx"), new Actor(AppFactory.AdminEmail, "10.0.0.7"), Ct);
 
         Assert.True(resultado.Exito, string.Join(" ", resultado.Errores.Values));
         await using var db = app.CrearDb();
@@ -34,7 +35,7 @@ public class ClientesServiceTests
         Assert.StartsWith("v2$", acceso.PasswordHash);
         var eventos = await db.Eventos.Where(e => e.Rfc == "XIQB891116QE4").Select(e => new { e.Que, e.Quien, e.Ip }).ToListAsync(Ct);
         Assert.Equal(["acceso.creado", "cliente.creado"], eventos.Select(e => e.Que).Order());
-        Assert.All(eventos, e => Assert.Equal((Quien, "10.0.0.7"), (e.Quien, e.Ip)));
+        Assert.All(eventos, e => Assert.Equal((AppFactory.AdminEmail, "10.0.0.7"), (e.Quien, e.Ip)));
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public class ClientesServiceTests
         await using (var db = app.CrearDb())
             await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER falla BEFORE INSERT ON Eventos BEGIN SELECT RAISE(ABORT, 'disco lleno'); END;", Ct);
 
-        await Assert.ThrowsAsync<DbUpdateException>(() => clientes.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4"), Quien, null, Ct));
+        await Assert.ThrowsAsync<DbUpdateException>(() => clientes.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4"), Admin, Ct));
 
         await using var despues = app.CrearDb();
         Assert.False(await despues.Clientes.AnyAsync(c => c.Rfc == "XIQB891116QE4", Ct));
@@ -67,7 +68,7 @@ public class ClientesServiceTests
             antes = await db.Accesos.AsNoTracking().SingleAsync(a => a.Rfc == "XIQB891116QE4", Ct);
         }
 
-        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", email: "nuevo@ejemplo.mx"), Quien, null, Ct);
+        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", email: "nuevo@ejemplo.mx"), Admin, Ct);
 
         Assert.True(resultado.Exito);
         await using var despues = app.CrearDb();
@@ -85,7 +86,7 @@ public class ClientesServiceTests
         await using var app = new AppFactory();
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
 
-        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo(rfc, "PUBLICO EN GENERAL"), Quien, null, Ct);
+        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo(rfc, "PUBLICO EN GENERAL"), Admin, Ct);
 
         Assert.False(resultado.Exito);
         Assert.Contains("genérico", resultado.Errores[nameof(ClienteInput.Rfc)]);
@@ -101,9 +102,9 @@ public class ClientesServiceTests
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
         var entrada = Nuevo("XIQB891116QE5");
 
-        var sinConfirmar = await clientes.CrearAsync(EmisorDemo, entrada, Quien, null, Ct);
+        var sinConfirmar = await clientes.CrearAsync(EmisorDemo, entrada, Admin, Ct);
         entrada.RfcConfirmado = true;
-        var confirmado = await clientes.CrearAsync(EmisorDemo, entrada, Quien, null, Ct);
+        var confirmado = await clientes.CrearAsync(EmisorDemo, entrada, Admin, Ct);
 
         Assert.Equal(ClientesService.MensajeConfirmarRfc, sinConfirmar.Errores[nameof(ClienteInput.RfcConfirmado)]);
         Assert.True(confirmado.Exito);
@@ -115,7 +116,7 @@ public class ClientesServiceTests
         await using var app = new AppFactory();
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
 
-        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo("cosc8001137na", "OTRO NOMBRE"), Quien, null, Ct);
+        var resultado = await clientes.CrearAsync(EmisorDemo, Nuevo("cosc8001137na", "OTRO NOMBRE"), Admin, Ct);
 
         Assert.Equal(ClientesService.MensajeDuplicado, resultado.Errores[nameof(ClienteInput.Rfc)]);
         await using var db = app.CrearDb();
@@ -130,8 +131,8 @@ public class ClientesServiceTests
         var b = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
 
         var resultados = await Task.WhenAll(
-            Task.Run(() => a.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", "PRIMERA"), Quien, null, Ct), Ct),
-            Task.Run(() => b.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", "SEGUNDA"), Quien, null, Ct), Ct));
+            Task.Run(() => a.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", "PRIMERA"), Admin, Ct), Ct),
+            Task.Run(() => b.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4", "SEGUNDA"), Admin, Ct), Ct));
 
         Assert.Single(resultados, r => r.Exito);
         Assert.Single(resultados, r => r.Errores.GetValueOrDefault(nameof(ClienteInput.Rfc)) == ClientesService.MensajeDuplicado);
@@ -152,7 +153,7 @@ public class ClientesServiceTests
         entrada.RegimenFiscal = "626";
         entrada.Email = "";
 
-        var resultado = await clientes.EditarAsync(EmisorDemo, id, entrada, Quien, null, Ct);
+        var resultado = await clientes.EditarAsync(EmisorDemo, id, entrada, Admin, Ct);
 
         Assert.True(resultado.Exito, string.Join(" ", resultado.Errores.Values));
         await using var db = app.CrearDb();
@@ -170,7 +171,7 @@ public class ClientesServiceTests
         entrada.RegimenFiscal = "601";
         entrada.CodigoPostal = "6600";
 
-        var resultado = await clientes.CrearAsync(EmisorDemo, entrada, Quien, null, Ct);
+        var resultado = await clientes.CrearAsync(EmisorDemo, entrada, Admin, Ct);
 
         Assert.Contains("sólo para personas morales", resultado.Errores[nameof(ClienteInput.RegimenFiscal)]);
         Assert.Equal("El código postal debe tener 5 dígitos.", resultado.Errores[nameof(ClienteInput.CodigoPostal)]);
@@ -195,7 +196,8 @@ public class ClientesServiceTests
         var nada = await clientes.PaginaAsync(EmisorDemo, "ZZZ", OrdenClientes.Nombre, false, 0, 25, Ct);
 
         Assert.Equal((6, 4, 2), (todos.Total, todos.Filas.Count, segunda.Filas.Count));
-        Assert.Equal(todos.Filas.Select(f => f.Nombre).Order(StringComparer.Ordinal), todos.Filas.Select(f => f.Nombre));
+        // Nombre is NOCASE in the database: "Berenice" sorts among the upper-case names, not after them.
+        Assert.Equal(["ANA MARÍA CASTRO MÁRQUEZ", "Berenice Ximo", "CARLOS CORTÉS SOTO", "DISTRIBUIDORA INDUSTRIAL DE MONTERREY SA DE CV"], todos.Filas.Select(f => f.Nombre));
         Assert.Equal(["COSC8001137NA"], porRfc.Filas.Select(f => f.Rfc));
         Assert.True(porRfc.Filas[0].TieneAcceso);
         Assert.Equal(["CAMA911215CJ0"], porNombre.Filas.Select(f => f.Rfc));
@@ -217,14 +219,14 @@ public class ClientesServiceTests
             emisorB = registro.Usuario!.EmisorId;
         }
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
-        var deB = await clientes.CrearAsync(emisorB, Nuevo("XIQB891116QE4", "CLIENTE DE B"), "admin@abarrotera.mx", null, Ct);
-        var mismoRfcEnB = await clientes.CrearAsync(emisorB, Nuevo("COSC8001137NA", "CARLOS EN B"), "admin@abarrotera.mx", null, Ct);
+        var deB = await clientes.CrearAsync(emisorB, Nuevo("XIQB891116QE4", "CLIENTE DE B"), new Actor("admin@abarrotera.mx", null), Ct);
+        var mismoRfcEnB = await clientes.CrearAsync(emisorB, Nuevo("COSC8001137NA", "CARLOS EN B"), new Actor("admin@abarrotera.mx", null), Ct);
         Assert.True(deB.Exito && mismoRfcEnB.Exito);
 
         var paginaA = await clientes.PaginaAsync(EmisorDemo, null, OrdenClientes.Nombre, false, 0, 100, Ct);
         var busquedaA = await clientes.PaginaAsync(EmisorDemo, "XIQB", OrdenClientes.Nombre, false, 0, 100, Ct);
         var obtener = await clientes.ObtenerAsync(EmisorDemo, deB.Id!.Value, Ct);
-        var editar = await clientes.EditarAsync(EmisorDemo, deB.Id.Value, Nuevo("XIQB891116QE4", "ROBADO"), Quien, null, Ct);
+        var editar = await clientes.EditarAsync(EmisorDemo, deB.Id.Value, Nuevo("XIQB891116QE4", "ROBADO"), Admin, Ct);
 
         Assert.Equal(5, paginaA.Total);
         Assert.DoesNotContain(paginaA.Filas, f => f.Id == deB.Id || f.Id == mismoRfcEnB.Id);

@@ -1,3 +1,4 @@
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Tests.Infrastructure;
@@ -62,13 +63,13 @@ public class BandejaSalidaTests
         Assert.True(Assert.Single(fallidos.Filas).SePuedeReintentar);
 
         await servidor.IniciarAsync();
-        Assert.False(await correos.ReintentarAsync(EmisorDemo + 1, id, "otro@emisor.mx", null, Ct));
-        Assert.True(await correos.ReintentarAsync(EmisorDemo, id, AppFactory.AdminEmail, "10.0.0.7", Ct));
+        Assert.False(await correos.ReintentarAsync(EmisorDemo + 1, id, new Actor("otro@emisor.mx", null), Ct));
+        Assert.True(await correos.ReintentarAsync(EmisorDemo, id, new Actor(AppFactory.AdminEmail, "10.0.0.7"), Ct));
 
         await servidor.EsperarCorreoAsync(m => m.Subject == "Reintento manual");
         var enviado = await EsperarFilaAsync(app, id, c => c.Estado == EstadoCorreo.Enviado);
         Assert.Null(enviado.Contenido);
-        Assert.False(await correos.ReintentarAsync(EmisorDemo, id, AppFactory.AdminEmail, null, Ct));
+        Assert.False(await correos.ReintentarAsync(EmisorDemo, id, new Actor(AppFactory.AdminEmail, null), Ct));
         await using var db = app.CrearDb();
         var evento = await db.Eventos.SingleAsync(e => e.Que == "correo.reintentado", Ct);
         Assert.Equal((EmisorDemo, AppFactory.AdminEmail, "10.0.0.7"), (evento.EmisorId, evento.Quien, evento.Ip));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -93,7 +94,7 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
     /// Registers a cliente and, in the same transaction, its access with a generated password (an
     /// existing access for the RFC is kept as it is).
     /// </summary>
-    public async Task<ResultadoCliente> CrearAsync(int emisorId, ClienteInput input, string quien, string? ip, CancellationToken ct = default)
+    public async Task<ResultadoCliente> CrearAsync(int emisorId, ClienteInput input, Actor actor, CancellationToken ct = default)
     {
         var errores = Validar(input, nuevo: true);
         if (errores.Count > 0) return new(null, errores);
@@ -110,9 +111,9 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
             Copiar(input, cliente);
             db.Clientes.Add(cliente);
             var accesoNuevo = await accesos.AgregarAutomaticoAsync(db, emisorId, rfc, cliente.Email, ct);
-            Auditoria.Auditoria.Registrar(db, emisorId, quien, "cliente.creado", rfc, detalle: cliente.Nombre, ip: ip);
+            Eventos.Registrar(db, emisorId, actor.Quien, "cliente.creado", rfc, detalle: cliente.Nombre, ip: actor.Ip);
             if (accesoNuevo)
-                Auditoria.Auditoria.Registrar(db, emisorId, quien, "acceso.creado", rfc, detalle: "Automático, al registrar el cliente", ip: ip);
+                Eventos.Registrar(db, emisorId, actor.Quien, "acceso.creado", rfc, detalle: "Automático, al registrar el cliente", ip: actor.Ip);
 
             try
             {
@@ -129,7 +130,7 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
         }
     }
 
-    public async Task<ResultadoCliente> EditarAsync(int emisorId, int id, ClienteInput input, string quien, string? ip, CancellationToken ct = default)
+    public async Task<ResultadoCliente> EditarAsync(int emisorId, int id, ClienteInput input, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var cliente = await db.Clientes.SingleOrDefaultAsync(c => c.Id == id && c.EmisorId == emisorId, ct);
@@ -142,7 +143,7 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
         Copiar(input, cliente);
         var cambios = db.Entry(cliente).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
         if (cambios.Count == 0) return new(cliente.Id, new Dictionary<string, string>());
-        Auditoria.Auditoria.Registrar(db, emisorId, quien, "cliente.editado", cliente.Rfc, detalle: string.Join(", ", cambios), ip: ip);
+        Eventos.Registrar(db, emisorId, actor.Quien, "cliente.editado", cliente.Rfc, detalle: string.Join(", ", cambios), ip: actor.Ip);
         await db.SaveChangesAsync(ct);
         return new(cliente.Id, new Dictionary<string, string>());
     }

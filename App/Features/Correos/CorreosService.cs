@@ -1,3 +1,4 @@
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +38,7 @@ public sealed class CorreosService(IDbContextFactory<AppDbContext> dbFactory, Ou
     /// Makes a failed (or erroring) message due now and wakes the sender. Returns false when the
     /// message is not this emisor's, was delivered meanwhile, or has nothing left to retry.
     /// </summary>
-    public async Task<bool> ReintentarAsync(int emisorId, long id, string quien, string? ip, CancellationToken ct = default)
+    public async Task<bool> ReintentarAsync(int emisorId, long id, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -51,7 +52,7 @@ public sealed class CorreosService(IDbContextFactory<AppDbContext> dbFactory, Ou
         if (cambiados == 0) return false;
 
         var correo = await db.Correos.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Para, c.Rfc }).SingleAsync(ct);
-        Auditoria.Auditoria.Registrar(db, emisorId, quien, "correo.reintentado", correo.Rfc, detalle: $"Correo {id} a {correo.Para}", ip: ip);
+        Eventos.Registrar(db, emisorId, actor.Quien, "correo.reintentado", correo.Rfc, detalle: $"Correo {id} a {correo.Para}", ip: actor.Ip);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         outbox.Despertar();
