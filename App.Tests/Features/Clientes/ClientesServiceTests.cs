@@ -2,6 +2,7 @@ using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -237,6 +238,50 @@ public class ClientesServiceTests
         Assert.Equal("CLIENTE DE B", (await db.Clientes.SingleAsync(c => c.Id == deB.Id, Ct)).Nombre);
         // The same RFC is a separate cliente with a separate access in each emisor.
         Assert.Equal(2, await db.Accesos.CountAsync(a => a.Rfc == "COSC8001137NA", Ct));
+    }
+
+    [Theory]
+    [InlineData(null, OrdenClientes.Nombre, "USING COVERING INDEX IX_Clientes_EmisorId_Nombre", false)]
+    [InlineData(null, OrdenClientes.Rfc, "INDEX IX_Clientes_EmisorId_Rfc (EmisorId=?)", false)]
+    [InlineData("cos", OrdenClientes.Nombre, "USING INTEGER PRIMARY KEY (rowid=?)", true)]
+    public async Task La_pagina_y_la_busqueda_se_leen_de_los_indices_de_clientes(string? busqueda, OrdenClientes orden, string esperado, bool ambosIndices)
+    {
+        await using var app = new AppFactory(seed: false);
+        await using var db = app.CrearDb();
+        var consulta = ClientesService.Ordenar(ClientesService.Filtrar(db, EmisorDemo, busqueda), orden, false).Skip(50).Take(25).Select(c => c.Id);
+
+        var plan = await PlanAsync(db, consulta.ToQueryString());
+
+        Assert.True(plan.Any(p => p.Contains(esperado)), string.Join(" / ", plan));
+        Assert.DoesNotContain(plan, p => p.StartsWith("SCAN"));
+        if (ambosIndices)
+        {
+            Assert.Contains(plan, p => p.Contains("IX_Clientes_EmisorId_Rfc (EmisorId=? AND Rfc>? AND Rfc<?)"));
+            Assert.Contains(plan, p => p.Contains("IX_Clientes_EmisorId_Nombre (EmisorId=? AND Nombre>? AND Nombre<?)"));
+        }
+        else
+        {
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE"));
+        }
+    }
+
+    private static async Task<List<string>> PlanAsync(AppDbContext db, string sql)
+    {
+        var conexion = db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        using var comando = conexion.CreateCommand();
+        // ToQueryString declares the parameters with .param; EXPLAIN needs them bound instead.
+        comando.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', sql.Split('\n').Where(l => !l.StartsWith(".param")));
+        foreach (var linea in sql.Split('\n').Where(l => l.StartsWith(".param set ")))
+        {
+            var partes = linea.Split(' ', 4);
+            object valor = partes[3].StartsWith('\'') ? partes[3].Trim('\'') : long.Parse(partes[3]);
+            comando.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter(partes[2], valor));
+        }
+        var plan = new List<string>();
+        await using (var lector = await comando.ExecuteReaderAsync(Ct))
+            while (await lector.ReadAsync(Ct)) plan.Add(lector.GetString(3));
+        return plan;
     }
 
     private static async Task<int> IdDeAsync(AppFactory app, string rfc)

@@ -38,44 +38,52 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
     public const string MensajeNoEncontrado = "El cliente no existe o no pertenece a su empresa.";
     public const string MensajeConfirmarRfc = "Revise el RFC; si es correcto, marque «El RFC es correcto» para continuar.";
 
-    /// <summary>
-    /// One page of the emisor's clientes. The search is a prefix of the RFC or of the nombre (as typed
-    /// or upper-cased), written as ranges so SQLite answers it from the (EmisorId, Rfc) and
-    /// (EmisorId, Nombre) indexes; LIKE would not use them.
-    /// </summary>
+    /// <summary>One page of the emisor's clientes: one count and one Skip/Take query, both from an index.</summary>
     public async Task<PaginaClientes> PaginaAsync(int emisorId, string? busqueda, OrdenClientes orden, bool descendente,
         int pagina, int tamano, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Clientes.AsNoTracking().Where(c => c.EmisorId == emisorId);
-
-        var texto = busqueda?.Trim() ?? "";
-        if (texto.Length > 0)
-        {
-            var (rfcDesde, rfcHasta) = Rango(Rfc.Normalizar(texto));
-            var (nombreDesde, nombreHasta) = Rango(texto);
-            var (mayusDesde, mayusHasta) = Rango(texto.ToUpper(Components.UiExtensions.Cultura));
-            query = query.Where(c =>
-                (string.Compare(c.Rfc, rfcDesde) >= 0 && string.Compare(c.Rfc, rfcHasta) < 0)
-                || (string.Compare(c.Nombre, nombreDesde) >= 0 && string.Compare(c.Nombre, nombreHasta) < 0)
-                || (string.Compare(c.Nombre, mayusDesde) >= 0 && string.Compare(c.Nombre, mayusHasta) < 0));
-        }
-
+        var query = Filtrar(db, emisorId, busqueda);
         var total = await query.CountAsync(ct);
-        query = (orden, descendente) switch
-        {
-            (OrdenClientes.Rfc, false) => query.OrderBy(c => c.Rfc),
-            (OrdenClientes.Rfc, true) => query.OrderByDescending(c => c.Rfc),
-            (_, false) => query.OrderBy(c => c.Nombre).ThenBy(c => c.Id),
-            (_, true) => query.OrderByDescending(c => c.Nombre).ThenByDescending(c => c.Id),
-        };
-        var filas = await query
+        var filas = await Ordenar(query, orden, descendente)
             .Skip(pagina * tamano).Take(tamano)
             .Select(c => new ClienteFila(c.Id, c.Rfc, c.Nombre, c.Email, c.RegimenFiscal, c.CodigoPostal,
                 db.Accesos.Any(a => a.EmisorId == c.EmisorId && a.Rfc == c.Rfc)))
             .ToListAsync(ct);
         return new(filas, total);
     }
+
+    /// <summary>
+    /// The emisor's clientes whose RFC or nombre starts with the search: the ids of three index range
+    /// lookups united, RFC on (EmisorId, Rfc) and nombre on (EmisorId, Nombre), as typed and upper-cased
+    /// because NOCASE folds only ASCII letters (é and É differ). Without statistics, SQLite would
+    /// answer a plain OR by walking the emisor's whole (EmisorId, Nombre) index for the page's order.
+    /// </summary>
+    public static IQueryable<Cliente> Filtrar(AppDbContext db, int emisorId, string? busqueda)
+    {
+        var query = db.Clientes.AsNoTracking().Where(c => c.EmisorId == emisorId);
+        var texto = busqueda?.Trim() ?? "";
+        if (texto.Length == 0) return query;
+
+        var (rfcDesde, rfcHasta) = Rango(Rfc.Normalizar(texto));
+        var (nombreDesde, nombreHasta) = Rango(texto);
+        var (mayusDesde, mayusHasta) = Rango(texto.ToUpper(Components.UiExtensions.Cultura));
+        var ids = query.Where(c => string.Compare(c.Rfc, rfcDesde) >= 0 && string.Compare(c.Rfc, rfcHasta) < 0).Select(c => c.Id)
+            .Union(query.Where(c => string.Compare(c.Nombre, nombreDesde) >= 0 && string.Compare(c.Nombre, nombreHasta) < 0).Select(c => c.Id))
+            .Union(query.Where(c => string.Compare(c.Nombre, mayusDesde) >= 0 && string.Compare(c.Nombre, mayusHasta) < 0).Select(c => c.Id));
+        // The ids are this emisor's already; filtering the outer query by EmisorId again would tempt
+        // SQLite to walk the emisor's whole nombre index (for the order) instead of fetching the matches.
+        return db.Clientes.AsNoTracking().Where(c => ids.Contains(c.Id));
+    }
+
+    /// <summary>Each order walks an index: (EmisorId, Rfc), or (EmisorId, Nombre) whose entries end with the Id.</summary>
+    public static IQueryable<Cliente> Ordenar(IQueryable<Cliente> query, OrdenClientes orden, bool descendente) => (orden, descendente) switch
+    {
+        (OrdenClientes.Rfc, false) => query.OrderBy(c => c.Rfc),
+        (OrdenClientes.Rfc, true) => query.OrderByDescending(c => c.Rfc),
+        (_, false) => query.OrderBy(c => c.Nombre).ThenBy(c => c.Id),
+        (_, true) => query.OrderByDescending(c => c.Nombre).ThenByDescending(c => c.Id),
+    };
 
     /// <summary>The cliente as an edit form, or null when it does not exist in this emisor.</summary>
     public async Task<ClienteInput?> ObtenerAsync(int emisorId, int id, CancellationToken ct = default)
