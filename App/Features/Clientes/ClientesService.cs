@@ -215,8 +215,8 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
 
     private static ResultadoCliente Error(string campo, string mensaje) => new(null, new Dictionary<string, string> { [campo] = mensaje });
 
-    // SQLite compares text as UTF-8 bytes; U+10FFFF encodes above every other character, so
-    // [prefix, prefix + U+10FFFF) holds exactly the strings that start with the prefix.
+    // SQLite compares text as UTF-8 bytes (NOCASE first folds ASCII letters); U+10FFFF encodes above
+    // every other character, so [prefix, prefix + U+10FFFF) holds the strings that start with the prefix.
     private static (string Desde, string Hasta) Rango(string prefijo) => (prefijo, prefijo + "\U0010FFFF");
 
     private static bool EsIndiceUnico(DbUpdateException e) =>
