@@ -39,6 +39,7 @@ public class ClientesNavegadorTests(Navegador navegador)
         await dialogo.GetByLabel("Código postal (opcional)").PressAsync("Enter"); // the dialog is a form: Enter saves
 
         await Assertions.Expect(dialogo).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByText("Cliente registrado.")).ToBeVisibleAsync();
         await page.GetByLabel("Buscar por RFC o nombre").FillAsync("XIQB");
         var fila = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "XIQB891116QE4" });
         await Assertions.Expect(fila).ToHaveCountAsync(1);
