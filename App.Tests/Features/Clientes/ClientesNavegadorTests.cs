@@ -47,6 +47,9 @@ public class ClientesNavegadorTests(Navegador navegador)
         await Assertions.Expect(fila).ToContainTextAsync("BERENICE XIMO QUEZADA");
         await Assertions.Expect(fila).ToContainTextAsync("Con acceso");
         await Navegador.CapturarAsync(page, "clientes-busqueda");
+        await page.GetByLabel("Buscar por RFC o nombre").FillAsync("ZZZ");
+        await Assertions.Expect(page.GetByText("Ningún cliente tiene un RFC o nombre que empiece con «ZZZ».")).ToBeVisibleAsync();
+        await page.GetByLabel("Buscar por RFC o nombre").FillAsync("XIQB");
 
         await fila.GetByRole(AriaRole.Button, new() { Name = "Editar cliente XIQB891116QE4" }).ClickAsync();
         var edicion = page.GetByRole(AriaRole.Dialog, new() { Name = "Editar cliente" });
