@@ -17,7 +17,7 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await using var app = new AppFactory(smtp.Ajustes);
         var baseUrl = app.IniciarServidor();
         const string rfc = AppFactory.ReceptorRfc;
-        var hoy = DateTime.Today.AddHours(9);
+        var hoy = AccesoDescargas.Components.UiExtensions.AHoraMexico(DateTime.UtcNow).Date.AddHours(9); // "Este mes" is Mexico's month
         var conPdf = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "5001", pdf: PdfDePrueba(80_000), fecha: hoy);
         var soloXml = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "5002", fecha: hoy.AddMinutes(5), tipo: "E");
         var cancelado = await AgregarComprobanteAsync(app, rfc, serie: "J", folio: "4999", fecha: new DateTime(hoy.Year, hoy.Month, 1).AddDays(-3));

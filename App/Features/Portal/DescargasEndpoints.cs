@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using AccesoDescargas.Components;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
@@ -137,7 +138,7 @@ public static class DescargasEndpoints
         IAsyncEnumerable<ArchivoComprobante> archivos, IFileStore store, RegistroDescargas registro)
     {
         var representacion = http.RequestServices.GetRequiredService<RepresentacionService>();
-        var nombre = $"comprobantes_{sesion.Rfc}_{DateTime.Now:yyyyMMdd-HHmmss}.zip";
+        var nombre = $"comprobantes_{sesion.Rfc}_{DateTime.UtcNow.AHoraMexico():yyyyMMdd-HHmmss}.zip";
         http.Response.ContentType = "application/zip";
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = nombre, FileName = nombre }.ToString();
         http.Response.Headers.CacheControl = "private, no-store";
