@@ -40,6 +40,8 @@ public sealed class MudLocalizerEs : MudLocalizer
         ["MudDataGrid_OpenFilters"] = "Abrir filtros",
         ["MudDataGrid_RemoveFilter"] = "Quitar filtro",
         ["MudDataGrid_ShowColumnOptions"] = "Opciones de columna",
+        ["MudDataGrid_SelectRow"] = "Seleccionar fila",
+        ["MudDataGrid_SelectAllRows"] = "Seleccionar todas las filas",
         ["MudDataGridPager_RowsPerPage"] = "Filas por página:",
         ["MudDataGridPager_AllItems"] = "Todas",
         ["MudDataGridPager_InfoFormat"] = "{0}-{1} de {2}",

@@ -96,5 +96,12 @@ public class AccesosNavegadorTests(Navegador navegador)
         await Navegador.EsperarCircuitoAsync(page);
         await Expect(fila).ToContainTextAsync("Entregado");
         await Navegador.CapturarAsync(page, "03-acceso-descargas-enviado");
+
+        // Its portal activity, closed from the keyboard
+        await fila.GetByRole(AriaRole.Button, new() { Name = "Ver actividad de XIQB891116QE4" }).ClickAsync();
+        await Expect(dialogo.GetByTestId("ultimo-acceso")).ToHaveTextAsync("Nunca ha entrado");
+        await Navegador.CapturarAsync(page, "03-dialogo-actividad");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialogo).ToBeHiddenAsync();
     }
 }
