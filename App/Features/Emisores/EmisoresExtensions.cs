@@ -6,6 +6,7 @@ public static class EmisoresExtensions
     {
         builder.Services.AddScoped<RegistroService>();
         builder.Services.AddScoped<SesionEmisor>();
+        builder.Services.AddSingleton<Portal.UrlPublica>();
         builder.Services.AddHttpContextAccessor();
         return builder;
     }

@@ -7,7 +7,7 @@ namespace AccesoDescargas.Features.Emisores;
 public sealed record UsuarioEmisor(int EmisorId, Actor Actor);
 
 /// <summary>The signed-in staff user of this circuit: its emisor (the tenant of every query), who it is and from where.</summary>
-public sealed class SesionEmisor(AuthenticationStateProvider auth, IHttpContextAccessor http, NavigationManager navigation)
+public sealed class SesionEmisor(AuthenticationStateProvider auth, IHttpContextAccessor http, NavigationManager navigation, Portal.UrlPublica urlPublica)
 {
     // Captured when the circuit starts: later, inside the circuit, there is no request to ask.
     private readonly string? ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
@@ -18,6 +18,6 @@ public sealed class SesionEmisor(AuthenticationStateProvider auth, IHttpContextA
         return new UsuarioEmisor(user.EmisorId(), new Actor(user.Identity?.Name ?? "desconocido", ip));
     }
 
-    /// <summary>The app's public address as the browser sees it, for links in emails.</summary>
-    public string BaseUrl => navigation.BaseUri;
+    /// <summary>The app's public address for links in emails (UrlPublica, or as the browser sees it).</summary>
+    public string BaseUrl => urlPublica.Base(navigation.BaseUri);
 }

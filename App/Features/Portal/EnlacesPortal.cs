@@ -6,3 +6,16 @@ public static class EnlacesPortal
     public static string Ingreso(string baseUrl, string slug, string rfc) =>
         $"{baseUrl.TrimEnd('/')}/portal/{Uri.EscapeDataString(slug)}/ingresar?rfc={Uri.EscapeDataString(rfc)}";
 }
+
+/// <summary>
+/// The address links in emails point to. Set UrlPublica in production: otherwise links follow the
+/// Host header of the request that caused the email, which a client can forge.
+/// </summary>
+public sealed class UrlPublica(IConfiguration configuration)
+{
+    private readonly string? configurada = string.IsNullOrWhiteSpace(configuration["UrlPublica"])
+        ? null
+        : configuration["UrlPublica"]!.TrimEnd('/') + "/";
+
+    public string Base(string deLaSolicitud) => configurada ?? deLaSolicitud;
+}
