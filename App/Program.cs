@@ -2,6 +2,8 @@ using AccesoDescargas.Components;
 using AccesoDescargas.Components.Account;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
@@ -23,6 +25,8 @@ builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddEmisores();
 builder.AddAccesos();
+builder.AddApiKeys();
+builder.AddComprobantes();
 builder.AddEmail();
 builder.AddDemo();
 
@@ -33,6 +37,8 @@ await app.SeedDemoAsync();
 
 app.UseUi();
 app.MapAccount();
+app.MapComprobantesEndpoints();
+app.MapAccesosApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -5,6 +5,7 @@ using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AccesoDescargas.Features.ApiKeys;
@@ -76,4 +77,14 @@ public static class ApiKeysExtensions
             .AddPolicy(PoliticaApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Esquema).RequireAuthenticatedUser());
         return builder;
     }
+}
+
+public static class ApiV1
+{
+    /// <summary>The integrators' API: every route authenticated by X-Api-Key; no cookies, so no antiforgery.</summary>
+    public static RouteGroupBuilder MapApiV1(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1").RequireAuthorization(ApiKeysExtensions.PoliticaApi).DisableAntiforgery();
+
+    public static ProblemHttpResult Problema(int status, string titulo, string detalle, IDictionary<string, object?>? extensiones = null) =>
+        TypedResults.Problem(statusCode: status, title: titulo, detail: detalle, extensions: extensiones);
 }

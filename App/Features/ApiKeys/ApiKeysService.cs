@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,7 @@ public sealed class ApiKeysService(IDbContextFactory<AppDbContext> dbFactory)
             .ToListAsync(ct);
     }
 
-    public async Task<ApiKeyCreada> CrearAsync(int emisorId, string nombre, string quien, CancellationToken ct = default)
+    public async Task<ApiKeyCreada> CrearAsync(int emisorId, string nombre, Actor actor, CancellationToken ct = default)
     {
         nombre = nombre.Trim();
         if (nombre.Length is 0 or > 100) throw new ArgumentException("Escriba un nombre de hasta 100 caracteres.", nameof(nombre));
@@ -34,18 +35,18 @@ public sealed class ApiKeysService(IDbContextFactory<AppDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var fila = new ApiKey { EmisorId = emisorId, Nombre = nombre, Prefijo = clave[..LongitudPrefijo], Hash = Hash(clave) };
         db.ApiKeys.Add(fila);
-        Auditoria.Auditoria.Registrar(db, emisorId, quien, "apikey.creada", detalle: $"{nombre} ({fila.Prefijo}…)");
+        Eventos.Registrar(db, emisorId, actor.Quien, "apikey.creada", detalle: $"{nombre} ({fila.Prefijo}…)", ip: actor.Ip);
         await db.SaveChangesAsync(ct);
         return new ApiKeyCreada(fila.Id, nombre, clave);
     }
 
-    public async Task<bool> RevocarAsync(int emisorId, int id, string quien, CancellationToken ct = default)
+    public async Task<bool> RevocarAsync(int emisorId, int id, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var fila = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.EmisorId == emisorId && k.RevocadaEn == null, ct);
         if (fila is null) return false;
         fila.RevocadaEn = DateTime.UtcNow;
-        Auditoria.Auditoria.Registrar(db, emisorId, quien, "apikey.revocada", detalle: $"{fila.Nombre} ({fila.Prefijo}…)");
+        Eventos.Registrar(db, emisorId, actor.Quien, "apikey.revocada", detalle: $"{fila.Nombre} ({fila.Prefijo}…)", ip: actor.Ip);
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -52,11 +52,11 @@ public sealed partial class ImportacionService(
     public const string MensajeErrorAlGuardar = "No se pudo guardar el comprobante por un error del servidor; intente de nuevo.";
 
     /// <summary>Imports one XML with its optional PDF (the API and the demo data).</summary>
-    public async Task<ResultadoImportacion> ImportarAsync(int emisorId, string quien, Stream xml, Stream? pdf, CancellationToken ct = default)
+    public async Task<ResultadoImportacion> ImportarAsync(int emisorId, Actor actor, Stream xml, Stream? pdf, CancellationToken ct = default)
     {
         var emisor = await EmisorAsync(emisorId, ct);
         var pdfEntrante = pdf is null ? null : new ArchivoEntrante("pdf", null, _ => Task.FromResult(pdf));
-        return await ImportarXmlAsync(emisor, quien, "xml", xml, _ => pdfEntrante, ct);
+        return await ImportarXmlAsync(emisor, actor, "xml", xml, _ => pdfEntrante, ct);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public sealed partial class ImportacionService(
     /// the UUID in the PDF's name, and ZIPs holding both. Each file gets one result.
     /// </summary>
     public async Task<IReadOnlyList<ResultadoArchivo>> ImportarLoteAsync(
-        int emisorId, string quien, IReadOnlyList<ArchivoEntrante> entrantes, IProgress<AvanceImportacion>? avance = null, CancellationToken ct = default)
+        int emisorId, Actor actor, IReadOnlyList<ArchivoEntrante> entrantes, IProgress<AvanceImportacion>? avance = null, CancellationToken ct = default)
     {
         var emisor = await EmisorAsync(emisorId, ct);
         var lote = new Lote(entrantes.Count, avance);
@@ -72,11 +72,11 @@ public sealed partial class ImportacionService(
         foreach (var archivo in entrantes)
         {
             if (Extension(archivo.Nombre) == ".zip")
-                await ImportarZipAsync(emisor, quien, archivo, lote, ct);
+                await ImportarZipAsync(emisor, actor, archivo, lote, ct);
             else
                 sueltos.Add(archivo);
         }
-        await ImportarGrupoAsync(emisor, quien, sueltos, lote, ct);
+        await ImportarGrupoAsync(emisor, actor, sueltos, lote, ct);
         return lote.Resultados;
     }
 
@@ -93,7 +93,7 @@ public sealed partial class ImportacionService(
         }
     }
 
-    private async Task ImportarGrupoAsync(EmisorImportacion emisor, string quien, List<ArchivoEntrante> grupo, Lote lote, CancellationToken ct)
+    private async Task ImportarGrupoAsync(EmisorImportacion emisor, Actor actor, List<ArchivoEntrante> grupo, Lote lote, CancellationToken ct)
     {
         var xmls = new List<ArchivoEntrante>();
         var pdfs = new List<ArchivoEntrante>();
@@ -120,14 +120,14 @@ public sealed partial class ImportacionService(
                 return pdfUsado;
             }
 
-            var resultado = await ImportarEntranteAsync(emisor, quien, xml, Emparejar, ct);
+            var resultado = await ImportarEntranteAsync(emisor, actor, xml, Emparejar, ct);
             lote.Agregar(new(xml.Nombre, resultado.Estado, resultado.Detalle, resultado.Comprobante?.Uuid));
             if (pdfUsado is not null)
                 lote.Agregar(ResultadoDelPdf(pdfUsado, xml, resultado));
         }
 
         foreach (var pdf in pdfs.Where(p => !usados.Contains(p)))
-            lote.Agregar(await AgregarPdfSueltoAsync(emisor, quien, pdf, ct));
+            lote.Agregar(await AgregarPdfSueltoAsync(emisor, actor, pdf, ct));
     }
 
     private static ResultadoArchivo ResultadoDelPdf(ArchivoEntrante pdf, ArchivoEntrante xml, ResultadoImportacion r)
@@ -144,14 +144,14 @@ public sealed partial class ImportacionService(
     }
 
     private async Task<ResultadoImportacion> ImportarEntranteAsync(
-        EmisorImportacion emisor, string quien, ArchivoEntrante xml, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
+        EmisorImportacion emisor, Actor actor, ArchivoEntrante xml, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
     {
         if (xml.Tamano > limites.XmlTamanoMaximo)
             return new(EstadoImportacion.Rechazado, CfdiReader.MensajeExcedeTamano(limites.XmlTamanoMaximo));
         try
         {
             await using var flujo = await xml.AbrirAsync(ct);
-            return await ImportarXmlAsync(emisor, quien, xml.Nombre, flujo, pdfPara, ct);
+            return await ImportarXmlAsync(emisor, actor, xml.Nombre, flujo, pdfPara, ct);
         }
         catch (ArchivoRechazadoException e)
         {
@@ -166,7 +166,7 @@ public sealed partial class ImportacionService(
     }
 
     private async Task<ResultadoImportacion> ImportarXmlAsync(
-        EmisorImportacion emisor, string quien, string nombre, Stream origen, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
+        EmisorImportacion emisor, Actor actor, string nombre, Stream origen, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
     {
         CfdiLeido cfdi;
         await using var xml = await ArchivoTemporal.CopiarAsync(origen, limites.XmlTamanoMaximo, temporales,
@@ -186,7 +186,7 @@ public sealed partial class ImportacionService(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
         if (existente is not null)
-            return await DuplicadoAsync(emisor, quien, existente, resumen, pdfEntrante, ct);
+            return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
 
         ArchivoGuardado? pdf = null;
         if (pdfEntrante is not null)
@@ -228,7 +228,7 @@ public sealed partial class ImportacionService(
                 PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
             });
             await clientes.AsegurarClienteAsync(db, emisor.Id, cfdi.ReceptorRfc, Acotar(cfdi.ReceptorNombre, 300), ct);
-            Auditoria.Auditoria.Registrar(db, emisor.Id, quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200));
+            Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
@@ -237,13 +237,13 @@ public sealed partial class ImportacionService(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
             if (existente is null) throw;
-            return await DuplicadoAsync(emisor, quien, existente, resumen, pdfEntrante, ct);
+            return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
         }
         return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
     }
 
     private async Task<ResultadoImportacion> DuplicadoAsync(
-        EmisorImportacion emisor, string quien, Existente existente, ComprobanteResumen resumen, ArchivoEntrante? pdfEntrante, CancellationToken ct)
+        EmisorImportacion emisor, Actor actor, Existente existente, ComprobanteResumen resumen, ArchivoEntrante? pdfEntrante, CancellationToken ct)
     {
         var yaImportado = $"Ya estaba importado (UUID {resumen.Uuid}).";
         if (pdfEntrante is null || (existente.PdfKey is not null && !existente.PdfGenerado))
@@ -251,7 +251,7 @@ public sealed partial class ImportacionService(
         try
         {
             var pdf = await GuardarPdfAsync(pdfEntrante, ct);
-            await AdjuntarPdfAsync(emisor.Id, quien, existente.Id, resumen.Uuid, pdf, ct);
+            await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, resumen.Uuid, pdf, ct);
             return new(EstadoImportacion.Duplicado, yaImportado + " Se agregó su PDF.", resumen, PdfGuardado: true);
         }
         catch (ArchivoRechazadoException e)
@@ -261,7 +261,7 @@ public sealed partial class ImportacionService(
     }
 
     /// <summary>A PDF without its XML in the same upload: attached when its name carries the UUID of a comprobante already imported.</summary>
-    private async Task<ResultadoArchivo> AgregarPdfSueltoAsync(EmisorImportacion emisor, string quien, ArchivoEntrante pdfEntrante, CancellationToken ct)
+    private async Task<ResultadoArchivo> AgregarPdfSueltoAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante pdfEntrante, CancellationToken ct)
     {
         var uuid = UuidEnNombre(pdfEntrante.Nombre);
         Existente? existente = null;
@@ -278,7 +278,7 @@ public sealed partial class ImportacionService(
         try
         {
             var pdf = await GuardarPdfAsync(pdfEntrante, ct);
-            await AdjuntarPdfAsync(emisor.Id, quien, existente.Id, uuid!, pdf, ct);
+            await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, uuid!, pdf, ct);
             return new(pdfEntrante.Nombre, EstadoImportacion.Importado, $"PDF agregado al comprobante {uuid}.", uuid);
         }
         catch (ArchivoRechazadoException e)
@@ -287,7 +287,7 @@ public sealed partial class ImportacionService(
         }
     }
 
-    private async Task AdjuntarPdfAsync(int emisorId, string quien, long comprobanteId, string uuid, ArchivoGuardado pdf, CancellationToken ct)
+    private async Task AdjuntarPdfAsync(int emisorId, Actor actor, long comprobanteId, string uuid, ArchivoGuardado pdf, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -300,7 +300,7 @@ public sealed partial class ImportacionService(
                 .SetProperty(c => c.PdfSha256, pdf.Sha256)
                 .SetProperty(c => c.PdfGenerado, false), ct);
         if (cambiados == 0) return;
-        Auditoria.Auditoria.Registrar(db, emisorId, quien, "comprobante.pdf_agregado", uuid: uuid);
+        Eventos.Registrar(db, emisorId, actor.Quien, "comprobante.pdf_agregado", uuid: uuid, ip: actor.Ip);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -325,7 +325,7 @@ public sealed partial class ImportacionService(
         return inicio.AsSpan(0, n).IndexOf("%PDF-"u8) >= 0;
     }
 
-    private async Task ImportarZipAsync(EmisorImportacion emisor, string quien, ArchivoEntrante zip, Lote lote, CancellationToken ct)
+    private async Task ImportarZipAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante zip, Lote lote, CancellationToken ct)
     {
         var excede = $"El ZIP excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.ZipTamanoMaximo)}.";
         if (zip.Tamano > limites.ZipTamanoMaximo)
@@ -366,7 +366,7 @@ public sealed partial class ImportacionService(
             lote.Total += grupo.Count - 1;
             if (grupo.Count == 0)
                 lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, "El ZIP no contiene archivos."));
-            await ImportarGrupoAsync(emisor, quien, grupo, lote, ct);
+            await ImportarGrupoAsync(emisor, actor, grupo, lote, ct);
         }
         catch (ArchivoRechazadoException e)
         {
