@@ -244,3 +244,6 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         outbox.Despertar();
     }
 }
+
+/// <summary>What "Crear acceso para Clientes" returns to the grid: the access to show, new or already there.</summary>
+public sealed record AccesoCreado(int Id, string Rfc, bool Existia);
