@@ -90,10 +90,9 @@ public static class ComprobantesEndpoints
         if (xml is null || xml.Length == 0)
             return ApiV1.Problema(StatusCodes.Status400BadRequest, "Falta el XML", "Envíe el CFDI en el campo «xml».");
         if (xml.Length > limites.XmlTamanoMaximo)
-            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", CfdiReader.MensajeExcedeTamano(limites.XmlTamanoMaximo));
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", limites.MensajeXmlExcede);
         if (pdf?.Length > limites.PdfTamanoMaximo)
-            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande",
-                $"El PDF excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.PdfTamanoMaximo)}.");
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", limites.MensajePdfExcede);
 
         await using var xmlFlujo = xml.OpenReadStream();
         await using var pdfFlujo = pdf is { Length: > 0 } ? pdf.OpenReadStream() : null;

@@ -14,6 +14,11 @@ public sealed class ComprobantesOptions
     /// <summary>Files the page accepts in one selection or drop.</summary>
     public int ArchivosPorCargaMaximos { get; set; } = 500;
 
-    public static string Megas(long bytes) =>
-        (bytes / (1024m * 1024m)).ToString("0.##", CultureInfo.GetCultureInfo("es-MX")) + " MB";
+    /// <summary>"5 MB", "200 KB": a size as the page and the messages show it.</summary>
+    public static string Megas(long bytes) => bytes >= 1024 * 1024
+        ? (bytes / (1024m * 1024m)).ToString("0.##", CultureInfo.GetCultureInfo("es-MX")) + " MB"
+        : (bytes / 1024m).ToString("0.##", CultureInfo.GetCultureInfo("es-MX")) + " KB";
+
+    public string MensajeXmlExcede => $"El XML excede el tamaño máximo permitido de {Megas(XmlTamanoMaximo)}.";
+    public string MensajePdfExcede => $"El PDF excede el tamaño máximo permitido de {Megas(PdfTamanoMaximo)}.";
 }

@@ -147,7 +147,7 @@ public sealed partial class ImportacionService(
         EmisorImportacion emisor, Actor actor, ArchivoEntrante xml, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
     {
         if (xml.Tamano > limites.XmlTamanoMaximo)
-            return new(EstadoImportacion.Rechazado, CfdiReader.MensajeExcedeTamano(limites.XmlTamanoMaximo));
+            return new(EstadoImportacion.Rechazado, limites.MensajeXmlExcede);
         try
         {
             await using var flujo = await xml.AbrirAsync(ct);
@@ -170,7 +170,7 @@ public sealed partial class ImportacionService(
     {
         CfdiLeido cfdi;
         await using var xml = await ArchivoTemporal.CopiarAsync(origen, limites.XmlTamanoMaximo, temporales,
-            CfdiReader.MensajeExcedeTamano(limites.XmlTamanoMaximo), ct);
+            limites.MensajeXmlExcede, ct);
         try
         {
             cfdi = await CfdiReader.LeerAsync(xml, emisor.Rfc, limites.XmlTamanoMaximo, ct);
@@ -307,7 +307,7 @@ public sealed partial class ImportacionService(
 
     private async Task<ArchivoGuardado> GuardarPdfAsync(ArchivoEntrante pdf, CancellationToken ct)
     {
-        var excede = $"El PDF excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.PdfTamanoMaximo)}.";
+        var excede = limites.MensajePdfExcede;
         if (pdf.Tamano > limites.PdfTamanoMaximo) throw new ArchivoRechazadoException(excede);
         await using var origen = await pdf.AbrirAsync(ct);
         await using var copia = await ArchivoTemporal.CopiarAsync(origen, limites.PdfTamanoMaximo, temporales, excede, ct);
