@@ -11,8 +11,17 @@ using static Microsoft.Playwright.Assertions;
 
 namespace AccesoDescargas.Tests.Features.Comprobantes;
 
-public class ComprobantesNavegadorTests(Navegador navegador)
+public class ComprobantesNavegadorTests
 {
+    private readonly Navegador navegador;
+
+    public ComprobantesNavegadorTests(Navegador navegador)
+    {
+        this.navegador = navegador;
+        // Two cores shared by several builds: a grid reload can take longer than Playwright's 5 s default.
+        SetDefaultExpectTimeout(20_000);
+    }
+
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private static async Task<IPage> AbrirComprobantesAsync(Navegador navegador, string url)
@@ -109,7 +118,7 @@ public class ComprobantesNavegadorTests(Navegador navegador)
         await Expect(correo).ToHaveValueAsync("carlos.cortes@ejemplo.mx"); // the cliente's
         await correo.FillAsync("carlos@ejemplo.mx, otra@ejemplo.mx");
         await dialogo.GetByRole(AriaRole.Button, new() { Name = "Enviar" }).ClickAsync();
-        await Expect(dialogo.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Sólo puede enviarse un correo a la vez.");
+        await Expect(dialogo.GetByText("Sólo puede enviarse un correo a la vez.")).ToBeVisibleAsync();
         await Navegador.CapturarAsync(page, "06-enviar-comprobante");
         await correo.FillAsync("carlos@ejemplo.mx");
         await correo.PressAsync("Enter");
