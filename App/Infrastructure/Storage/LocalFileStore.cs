@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -40,20 +41,25 @@ public sealed class LocalFileStore : IFileStore
         {
             string sha;
             long tamano;
-            await using (var destino = new FileStream(temporal, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            // Writes go out in 80 KB chunks from a pooled buffer, so the FileStream needs no buffer of its own.
+            var buffer = ArrayPool<byte>.Shared.Rent(81920);
+            try
             {
+                await using var destino = new FileStream(temporal, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[81920];
                 int leidos;
                 while ((leidos = await contenido.ReadAsync(buffer, ct)) > 0)
                 {
                     hash.AppendData(buffer, 0, leidos);
                     await destino.WriteAsync(buffer.AsMemory(0, leidos), ct);
                 }
-                await destino.FlushAsync(ct);
                 destino.Flush(flushToDisk: true);
                 tamano = destino.Length;
                 sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             var key = $"{sha[..2]}/{sha}.{extension}";
