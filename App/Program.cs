@@ -5,6 +5,7 @@ using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Storage;
@@ -28,6 +29,7 @@ builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();
 builder.AddEmail();
+builder.AddRepresentacion();
 builder.AddDemo();
 
 var app = builder.Build();

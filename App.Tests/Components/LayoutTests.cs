@@ -17,6 +17,7 @@ public class LayoutTests : BunitContext
         var auth = AddAuthorization();
         auth.SetAuthorized("admin@demo.mx");
         auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]

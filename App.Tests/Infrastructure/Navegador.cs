@@ -14,6 +14,8 @@ public sealed class Navegador : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Two cores shared with the app under test and the build: give assertions room before calling a failure.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
         {

@@ -9,6 +9,12 @@ public static class UiExtensions
 {
     public static readonly CultureInfo Cultura = CultureInfo.GetCultureInfo("es-MX");
 
+    /// <summary>Times are stored in UTC and shown in central Mexico's time, whatever the server's zone.</summary>
+    public static readonly TimeZoneInfo ZonaMexico = TimeZoneInfo.FindSystemTimeZoneById("America/Mexico_City");
+
+    public static DateTime AHoraMexico(this DateTime utc) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), ZonaMexico);
+
     public static WebApplicationBuilder AddUi(this WebApplicationBuilder builder)
     {
         // Circuits run on thread-pool threads: the default culture is what formats their dates and money.

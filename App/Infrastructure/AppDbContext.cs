@@ -40,7 +40,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             e.ToTable("Clientes");
             e.Property(x => x.Rfc).HasMaxLength(13);
-            e.Property(x => x.Nombre).HasMaxLength(300);
+            // NOCASE so that the search's case-insensitive LIKE 'prefix%' can use the index.
+            e.Property(x => x.Nombre).HasMaxLength(300).UseCollation("NOCASE");
             e.Property(x => x.Email).HasMaxLength(254);
             e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
             e.HasIndex(x => new { x.EmisorId, x.Nombre });
@@ -54,6 +55,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.Property(x => x.PasswordHash).HasMaxLength(200);
             e.Property(x => x.SelloSeguridad).HasMaxLength(40);
             e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
+            // The grid's other sort orders.
+            e.HasIndex(x => new { x.EmisorId, x.UltimoEnvioEn });
+            e.HasIndex(x => new { x.EmisorId, x.UltimoAccesoEn });
+            e.HasIndex(x => new { x.EmisorId, x.ContrasenaCambiadaEn });
         });
 
         b.Entity<Comprobante>(e =>

@@ -42,40 +42,55 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         var termino = consulta.Busqueda?.Trim();
         if (!string.IsNullOrEmpty(termino))
         {
+            // Two index lookups united: RFC prefix as a range on (EmisorId, Rfc), nombre prefix on the
+            // clientes' NOCASE (EmisorId, Nombre) index. An OR of the two would scan every access.
             var rfc = Rfc.Normalizar(termino);
             var hasta = rfc + "\uffff";
-            // RFC prefix as a range, so the (EmisorId, Rfc) index answers it; nombre through the clientes' (EmisorId, Nombre) index.
-            var porNombre = db.Clientes.Where(c => c.EmisorId == emisorId && EF.Functions.Like(c.Nombre, termino + "%")).Select(c => c.Rfc);
-            accesos = accesos.Where(a => (string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0) || porNombre.Contains(a.Rfc));
+            var patron = termino.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var rfcsPorNombre = db.Clientes.Where(c => c.EmisorId == emisorId && EF.Functions.Like(c.Nombre, patron, "\\")).Select(c => c.Rfc);
+            var ids = accesos.Where(a => string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0).Select(a => a.Id)
+                .Union(accesos.Where(a => rfcsPorNombre.Contains(a.Rfc)).Select(a => a.Id));
+            accesos = accesos.Where(a => ids.Contains(a.Id));
         }
 
         var total = await accesos.CountAsync(ct);
-        var filas = from a in accesos
-                    join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
-                    from c in cs.DefaultIfEmpty()
-                    join m in db.Correos on a.UltimoEnvioCorreoId equals m.Id into ms
-                    from m in ms.DefaultIfEmpty()
-                    select new { a, Nombre = c != null ? c.Nombre : null, EmailCliente = c != null ? c.Email : null, Envio = m != null ? (EstadoCorreo?)m.Estado : null };
+        // Page the accesses alone (an index per sort order answers it), then join the 25 rows' details.
+        var pagina = Ordenar(accesos, consulta).Skip(consulta.Pagina * consulta.TamanoPagina).Take(consulta.TamanoPagina);
+        var filas = await (from a in pagina
+                           join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
+                           from c in cs.DefaultIfEmpty()
+                           join m in db.Correos on a.UltimoEnvioCorreoId equals m.Id into ms
+                           from m in ms.DefaultIfEmpty()
+                           select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado,
+                               a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas))
+                          .ToListAsync(ct);
+        return (Ordenar(filas.AsQueryable(), consulta).ToList(), total);
+    }
 
-        filas = (consulta.OrdenarPor, consulta.Descendente) switch
+    private static IQueryable<T> Ordenar<T>(IQueryable<T> q, ConsultaAccesos consulta) where T : class =>
+        q switch
         {
-            ("UltimoEnvioEn", false) => filas.OrderBy(x => x.a.UltimoEnvioEn).ThenBy(x => x.a.Rfc),
-            ("UltimoEnvioEn", true) => filas.OrderByDescending(x => x.a.UltimoEnvioEn).ThenBy(x => x.a.Rfc),
-            ("UltimoAccesoEn", false) => filas.OrderBy(x => x.a.UltimoAccesoEn).ThenBy(x => x.a.Rfc),
-            ("UltimoAccesoEn", true) => filas.OrderByDescending(x => x.a.UltimoAccesoEn).ThenBy(x => x.a.Rfc),
-            ("ContrasenaCambiadaEn", false) => filas.OrderBy(x => x.a.ContrasenaCambiadaEn).ThenBy(x => x.a.Rfc),
-            ("ContrasenaCambiadaEn", true) => filas.OrderByDescending(x => x.a.ContrasenaCambiadaEn).ThenBy(x => x.a.Rfc),
-            (_, true) => filas.OrderByDescending(x => x.a.Rfc),
-            _ => filas.OrderBy(x => x.a.Rfc),
+            IQueryable<AccesoDescarga> a => (IQueryable<T>)Ordenar(a, consulta.OrdenarPor, consulta.Descendente, x => x.Rfc, x => x.Id, x => x.UltimoEnvioEn, x => x.UltimoAccesoEn, x => x.ContrasenaCambiadaEn),
+            IQueryable<AccesoFila> f => (IQueryable<T>)Ordenar(f, consulta.OrdenarPor, consulta.Descendente, x => x.Rfc, x => x.Id, x => x.UltimoEnvioEn, x => x.UltimoAccesoEn, x => x.ContrasenaCambiadaEn),
+            _ => throw new NotSupportedException(),
         };
 
-        var pagina = await filas
-            .Skip(consulta.Pagina * consulta.TamanoPagina).Take(consulta.TamanoPagina)
-            .Select(x => new AccesoFila(x.a.Id, x.a.Rfc, x.Nombre, x.a.Email, x.EmailCliente, x.a.Origen, x.a.Habilitado,
-                x.a.BloqueadoHasta, x.a.ContrasenaCambiadaEn, x.a.UltimoEnvioEn, x.Envio, x.a.UltimoAccesoEn, x.a.Descargas))
-            .ToListAsync(ct);
-        return (pagina, total);
-    }
+    private static IQueryable<T> Ordenar<T>(IQueryable<T> q, string? por, bool desc,
+        System.Linq.Expressions.Expression<Func<T, string>> rfc, System.Linq.Expressions.Expression<Func<T, int>> id,
+        System.Linq.Expressions.Expression<Func<T, DateTime?>> envio, System.Linq.Expressions.Expression<Func<T, DateTime?>> acceso,
+        System.Linq.Expressions.Expression<Func<T, DateTime>> cambio) =>
+        // Id breaks ties: it is the implicit last key of each (EmisorId, column) index, so the index still answers the page.
+        (por, desc) switch
+        {
+            ("UltimoEnvioEn", false) => q.OrderBy(envio).ThenBy(id),
+            ("UltimoEnvioEn", true) => q.OrderByDescending(envio).ThenByDescending(id),
+            ("UltimoAccesoEn", false) => q.OrderBy(acceso).ThenBy(id),
+            ("UltimoAccesoEn", true) => q.OrderByDescending(acceso).ThenByDescending(id),
+            ("ContrasenaCambiadaEn", false) => q.OrderBy(cambio).ThenBy(id),
+            ("ContrasenaCambiadaEn", true) => q.OrderByDescending(cambio).ThenByDescending(id),
+            (_, true) => q.OrderByDescending(rfc),
+            _ => q.OrderBy(rfc),
+        };
 
     public async Task<AccesoFila?> ObtenerAsync(int emisorId, int id, CancellationToken ct = default)
     {

@@ -77,8 +77,14 @@ namespace AccesoDescargas.Infrastructure.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn");
+
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
+
+                    b.HasIndex("EmisorId", "UltimoAccesoEn");
+
+                    b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
                 });
@@ -194,7 +200,8 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Nombre")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<string>("RegimenFiscal")
                         .HasColumnType("TEXT");

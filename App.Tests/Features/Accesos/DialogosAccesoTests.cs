@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Email;
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace AccesoDescargas.Tests.Features.Accesos;
+
+/// <summary>The three dialogs, rendered with bunit on the real services and a real SQLite database.</summary>
+public class DialogosAccesoTests : BunitContext
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private void Configurar(AppFactory app)
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        var auth = AddAuthorization();
+        auth.SetAuthorized(AppFactory.AdminEmail);
+        auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));
+        Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>());
+        Services.AddSingleton(app.Services.GetRequiredService<ContrasenaHasher>());
+        Services.AddSingleton(app.Services.GetRequiredService<Outbox>());
+        Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
+        Services.AddScoped<AccesosService>();
+        Services.AddScoped<SesionEmisor>();
+    }
+
+    private async Task<(IRenderedComponent<MudDialogProvider> Proveedor, IDialogReference Dialogo)> AbrirAsync<T>(DialogParameters<T>? parametros = null) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        var proveedor = Render<MudDialogProvider>();
+        IDialogReference? referencia = null;
+        await proveedor.InvokeAsync(async () => referencia = await Services.GetRequiredService<IDialogService>().ShowAsync<T>("", parametros ?? []));
+        return (proveedor, referencia!);
+    }
+
+    private static IElement Campo(IRenderedComponent<MudDialogProvider> p, string etiqueta)
+    {
+        var label = p.FindAll("label").First(l => l.TextContent.Trim().TrimEnd('*') == etiqueta);
+        return p.Find($"#{label.GetAttribute("for")}");
+    }
+
+    private static void Escribir(IRenderedComponent<MudDialogProvider> p, string etiqueta, string valor)
+    {
+        // Immediate fields listen to oninput, the others to onchange; then blur, as a person tabbing away.
+        var campo = Campo(p, etiqueta);
+        if (campo.HasAttribute("blazor:oninput") || !campo.HasAttribute("blazor:onchange")) campo.Input(valor);
+        else campo.Change(valor);
+        Campo(p, etiqueta).Blur();
+    }
+
+    private static void Pulsar(IRenderedComponent<MudDialogProvider> p, string texto) =>
+        p.FindAll("button").First(b => b.TextContent.Trim() == texto).Click();
+
+    private static async Task<int> IdDeAsync(AppFactory app, string rfc)
+    {
+        await using var db = app.CrearDb();
+        return await db.Accesos.Where(a => a.Rfc == rfc).Select(a => a.Id).SingleAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Editar_contrasena_muestra_el_rfc_aplica_la_politica_y_generar_llena_una_contrasena_valida()
+    {
+        await using var app = new AppFactory();
+        Configurar(app);
+        var id = await IdDeAsync(app, "DIM8701081LA");
+        var (p, dialogo) = await AbrirAsync(new DialogParameters<EditarContrasenaDialog> { { d => d.AccesoId, id } });
+
+        p.WaitForAssertion(() => Assert.Equal("DIM8701081LA", p.Find("[data-testid=rfc-receptor]").TextContent.Trim()));
+        Assert.Contains("DISTRIBUIDORA INDUSTRIAL DE MONTERREY", p.Markup);
+
+        Escribir(p, "Nueva contraseña", "corta");
+        Escribir(p, "Confirmar contraseña", "corta");
+        Pulsar(p, "Guardar");
+        p.WaitForAssertion(() => Assert.Contains("La contraseña debe tener al menos 8 caracteres.", p.Markup));
+
+        Escribir(p, "Nueva contraseña", "dim8701081la");
+        Escribir(p, "Confirmar contraseña", "dim8701081la");
+        Pulsar(p, "Guardar");
+        p.WaitForAssertion(() => Assert.Contains("La contraseña no puede ser el RFC.", p.Markup));
+
+        Escribir(p, "Nueva contraseña", "Buena2026clave");
+        Escribir(p, "Confirmar contraseña", "Otra2026clave");
+        Pulsar(p, "Guardar");
+        p.WaitForAssertion(() => Assert.Contains("La confirmación no coincide con la contraseña.", p.Markup));
+
+        Pulsar(p, "Generar");
+        var generada = Campo(p, "Nueva contraseña").GetAttribute("value")!;
+        Assert.Equal(generada, Campo(p, "Confirmar contraseña").GetAttribute("value"));
+        Assert.Null(ContrasenaPolitica.Validar(generada, generada, "DIM8701081LA"));
+        Assert.True(generada.Length >= 12);
+        Assert.Equal("text", Campo(p, "Nueva contraseña").GetAttribute("type")); // shown, so the user can copy it
+
+        Pulsar(p, "Guardar");
+        var resultado = await dialogo.Result.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(resultado!.Canceled);
+        await using var db = app.CrearDb();
+        var hash = await db.Accesos.Where(a => a.Id == id).Select(a => a.PasswordHash).SingleAsync(Ct);
+        Assert.Equal(VerificacionContrasena.Correcta, app.Services.GetRequiredService<ContrasenaHasher>().Verificar(hash, generada));
+    }
+
+    [Fact]
+    public async Task Enviar_contrasena_avisa_que_se_genera_una_nueva_y_rechaza_una_lista_de_correos()
+    {
+        await using var app = new AppFactory();
+        Configurar(app);
+        var id = await IdDeAsync(app, "MCI7306249Y1");
+        var (p, dialogo) = await AbrirAsync(new DialogParameters<EnviarContrasenaDialog> { { d => d.AccesoId, id } });
+
+        p.WaitForAssertion(() => Assert.Equal("MCI7306249Y1", p.Find("[data-testid=rfc-receptor]").TextContent.Trim()));
+        Assert.Contains("Se generará una nueva contraseña; la anterior dejará de funcionar.", p.Markup);
+        Assert.Equal("compras@mci.ejemplo.mx", Campo(p, "Correo electrónico").GetAttribute("value"));
+
+        Escribir(p, "Correo electrónico", "a@x.mx; b@y.mx");
+        Pulsar(p, "Enviar contraseña");
+        p.WaitForAssertion(() => Assert.Contains("Sólo puede enviarse un correo a la vez.", p.Markup));
+        Assert.False(dialogo.Result.IsCompleted);
+
+        Escribir(p, "Correo electrónico", "compras@@mci");
+        Pulsar(p, "Enviar contraseña");
+        p.WaitForAssertion(() => Assert.Contains("no es válido", p.Markup));
+
+        await using var db = app.CrearDb();
+        Assert.Equal(0, await db.Correos.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Crear_acceso_rechaza_el_rfc_generico_advierte_el_digito_y_un_duplicado_lleva_al_existente()
+    {
+        await using var app = new AppFactory();
+        Configurar(app);
+        var existente = await IdDeAsync(app, "CAMA911215CJ0");
+        var (p, dialogo) = await AbrirAsync<CrearAccesoDialog>();
+
+        Escribir(p, "RFC", "XAXX010101000");
+        Pulsar(p, "Generar");
+        Pulsar(p, "Crear acceso");
+        p.WaitForAssertion(() => Assert.Contains("El RFC genérico XAXX010101000 no puede tener acceso", p.Markup));
+
+        Escribir(p, "RFC", "cosc8001137n9");
+        p.WaitForAssertion(() => Assert.Contains("El dígito verificador del RFC no coincide", p.Markup));
+        Pulsar(p, "Crear acceso");
+        p.WaitForAssertion(() => Assert.Contains("Confirme que el RFC es correcto o corríjalo.", p.Markup));
+
+        Escribir(p, "RFC", "CAMA911215CJ0");
+        Pulsar(p, "Generar");
+        Pulsar(p, "Crear acceso");
+        var resultado = await dialogo.Result.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var creado = Assert.IsType<AccesoCreado>(resultado!.Data);
+        Assert.True(creado.Existia);
+        Assert.Equal(existente, creado.Id);
+
+        await using var db = app.CrearDb();
+        Assert.Equal(1, await db.Accesos.CountAsync(a => a.Rfc == "CAMA911215CJ0", Ct));
+        Assert.False(await db.Accesos.AnyAsync(a => a.Rfc == "XAXX010101000" || a.Rfc == "COSC8001137N9", Ct));
+    }
+}
