@@ -97,6 +97,10 @@ public class ComprobantesNavegadorTests
         var pdf = await page.APIRequest.GetAsync($"/comprobantes/{uuid}/pdf");
         Assert.Equal(200, pdf.Status);
         Assert.Equal(Pdf, await pdf.TextAsync());
+        // A comprobante imported without a PDF still downloads one: its representación impresa.
+        var generado = await page.APIRequest.GetAsync("/comprobantes/00000001-4d2e-4c1a-9b2f-1e00de301701/pdf");
+        Assert.Equal(200, generado.Status);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await generado.BodyAsync())[..5]));
 
         // Another emisor's comprobante is not found, exactly like one that does not exist.
         var ajeno = Guid.NewGuid();

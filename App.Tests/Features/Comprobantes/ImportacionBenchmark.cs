@@ -19,7 +19,8 @@ public class ImportacionBenchmark
     {
         const int total = 10_000, receptores = 50;
         var salida = Xunit.TestContext.Current.TestOutputHelper!;
-        await using var app = new AppFactory();
+        // The import alone: the PDF worker would otherwise share the two cores while it runs.
+        await using var app = new AppFactory(new() { ["Representacion:EnSegundoPlano"] = "false" });
         int existentes;
         await using (var db0 = app.CrearDb()) existentes = await db0.Comprobantes.CountAsync(Xunit.TestContext.Current.CancellationToken);
         var rfcs = Enumerable.Range(0, receptores).Select(i => $"BEN{80 + i % 20:00}{1 + i % 12:00}{10 + i % 18:00}A{(char)('A' + i % 26)}{i % 10}").ToArray();

@@ -46,7 +46,6 @@ public class ImportacionServiceTests
         var c = (await ComprobanteAsync(app, uuid))!;
         Assert.Equal(("4.0", "FA", "1024", "I", 2900.00m, "MXN", "XIQB891116QE4"), (c.Version, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.ReceptorRfc));
         Assert.Equal(new DateTime(2025, 3, 14, 10, 30, 0), c.Fecha);
-        Assert.Null(c.PdfKey);
         Assert.Equal(xml, Contenido(app, c.XmlKey));
         await using var db = app.CrearDb();
         var cliente = await db.Clientes.SingleAsync(x => x.Rfc == "XIQB891116QE4", Ct);

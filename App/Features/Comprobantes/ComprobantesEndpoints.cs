@@ -1,6 +1,7 @@
 using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,10 +25,10 @@ public static class ComprobantesEndpoints
     {
         // Issuer-side downloads: the signed-in staff user's emisor only; anything else is 404, like what does not exist.
         var archivos = app.MapGroup("/comprobantes").RequireAuthorization();
-        archivos.MapGet("/{uuid}/xml", (string uuid, HttpContext http, AppDbContext db, IFileStore store) =>
-            DescargarAsync(http.User.EmisorId(), uuid, pdf: false, db, store));
-        archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store) =>
-            DescargarAsync(http.User.EmisorId(), uuid, pdf: true, db, store));
+        archivos.MapGet("/{uuid}/xml", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
+            DescargarAsync(http.User.EmisorId(), uuid, pdf: false, db, store, representacion, http.RequestAborted));
+        archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
+            DescargarAsync(http.User.EmisorId(), uuid, pdf: true, db, store, representacion, http.RequestAborted));
 
         var api = app.MapApiV1();
         api.MapPost("/comprobantes", ImportarAsync);
@@ -35,22 +36,24 @@ public static class ComprobantesEndpoints
         return app;
     }
 
-    private sealed record Archivos(string XmlKey, string? PdfKey, string? Serie, string? Folio);
+    private sealed record Archivos(long Id, string XmlKey, string? PdfKey, string? Serie, string? Folio);
 
     private static readonly Func<AppDbContext, int, string, Task<Archivos?>> BuscarArchivos =
         EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid)
-            .Select(c => new Archivos(c.XmlKey, c.PdfKey, c.Serie, c.Folio))
+            .Select(c => new Archivos(c.Id, c.XmlKey, c.PdfKey, c.Serie, c.Folio))
             .FirstOrDefault());
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> DescargarAsync(
-        int emisorId, string uuid, bool pdf, AppDbContext db, IFileStore store)
+        int emisorId, string uuid, bool pdf, AppDbContext db, IFileStore store, RepresentacionService representacion, CancellationToken ct)
     {
         if (!Guid.TryParseExact(uuid, "D", out _)) return TypedResults.NotFound();
         uuid = uuid.ToUpperInvariant();
         var a = await BuscarArchivos(db, emisorId, uuid);
-        var key = pdf ? a?.PdfKey : a?.XmlKey;
-        if (a is null || key is null) return TypedResults.NotFound();
+        if (a is null) return TypedResults.NotFound();
+        // A comprobante without a PDF yet gets its representación impresa now, instead of a dead link.
+        var key = !pdf ? a.XmlKey : a.PdfKey ?? (await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, ct))?.Key;
+        if (key is null) return TypedResults.NotFound();
 
         var nombre = ComprobantesService.NombreArchivo(uuid, a.Serie, a.Folio, pdf ? "pdf" : "xml");
         var tipo = pdf ? "application/pdf" : "application/xml";

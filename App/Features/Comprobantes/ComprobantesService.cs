@@ -3,6 +3,7 @@ using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Portal;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public sealed record ComprobanteFila(
 /// <summary>The envío dialog's data: the comprobante and the address to suggest (the cliente's).</summary>
 public sealed record DatosEnvio(ComprobanteFila Comprobante, string? CorreoCliente);
 
-public sealed class ComprobantesService(IDbContextFactory<AppDbContext> dbFactory, Outbox outbox)
+public sealed class ComprobantesService(
+    IDbContextFactory<AppDbContext> dbFactory, Outbox outbox, RepresentacionService representacion, ILogger<ComprobantesService> logger)
 {
     public const string MensajeNoEncontrado = "No se encontró el comprobante.";
 
@@ -93,16 +95,32 @@ public sealed class ComprobantesService(IDbContextFactory<AppDbContext> dbFactor
         if (c is null) return MensajeNoEncontrado;
         var emisor = await db.Emisores.AsNoTracking().Where(e => e.Id == emisorId).Select(e => new { e.RazonSocial, e.Slug }).SingleAsync(ct);
 
+        var pdfKey = c.PdfKey ?? await GenerarPdfAsync(emisorId, c, ct);
         var adjuntos = new List<Adjunto> { new(NombreArchivo(c.Uuid, c.Serie, c.Folio, "xml"), "application/xml", c.XmlKey) };
-        if (c.PdfKey is not null) adjuntos.Add(new(NombreArchivo(c.Uuid, c.Serie, c.Folio, "pdf"), "application/pdf", c.PdfKey));
+        if (pdfKey is not null) adjuntos.Add(new(NombreArchivo(c.Uuid, c.Serie, c.Folio, "pdf"), "application/pdf", pdfKey));
         var enlace = EnlacesPortal.Ingreso(baseUrl, emisor.Slug, c.ReceptorRfc);
-        var (asunto, html, texto) = CorreoComprobante.Crear(emisor.RazonSocial, c, enlace, c.PdfKey is not null);
+        var (asunto, html, texto) = CorreoComprobante.Crear(emisor.RazonSocial, c, enlace, pdfKey is not null);
 
         outbox.Encolar(db, new CorreoNuevo(emisorId, direccion.Direccion!, asunto, html, texto, "comprobante", c.ReceptorRfc, c.Uuid, adjuntos));
         Eventos.Registrar(db, emisorId, actor.Quien, "comprobante.enviado", c.ReceptorRfc, c.Uuid, direccion.Direccion, actor.Ip);
         await db.SaveChangesAsync(ct);
         outbox.Despertar();
         return null;
+    }
+
+    /// <summary>The receptor expects the PDF: when the background worker has not made it yet, it is made now.</summary>
+    private async Task<string?> GenerarPdfAsync(int emisorId, Comprobante c, CancellationToken ct)
+    {
+        try
+        {
+            return (await representacion.ObtenerOGenerarPdfAsync(emisorId, c.Id, ct))?.Key;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            // The XML still goes out: it is the fiscal document; the PDF is its printed form.
+            logger.LogWarning(e, "No se pudo generar el PDF del comprobante {Uuid} para enviarlo por correo", c.Uuid);
+            return null;
+        }
     }
 
     /// <summary>"FA-1024_5E2D6AFF-....xml": what the receptor recognises, safe in any file system.</summary>

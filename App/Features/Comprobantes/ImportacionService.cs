@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
@@ -33,7 +34,7 @@ public sealed record ResultadoImportacion(EstadoImportacion Estado, string Detal
 /// A failure before the commit leaves at most unreferenced files that nobody can download.
 /// </summary>
 public sealed partial class ImportacionService(
-    IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, ClientesService clientes,
+    IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, ClientesService clientes, RepresentacionService representacion,
     IOptions<ComprobantesOptions> options, DataDirectory data, ILogger<ImportacionService> logger)
 {
     private readonly ComprobantesOptions limites = options.Value;
@@ -239,6 +240,8 @@ public sealed partial class ImportacionService(
             if (existente is null) throw;
             return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
         }
+        // Without a PDF, the representación impresa is generated in the background, off this request.
+        if (pdf is null) representacion.Despertar();
         return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
     }
 
@@ -251,8 +254,9 @@ public sealed partial class ImportacionService(
         try
         {
             var pdf = await GuardarPdfAsync(pdfEntrante, ct);
-            await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, resumen.Uuid, pdf, ct);
-            return new(EstadoImportacion.Duplicado, yaImportado + " Se agregó su PDF.", resumen, PdfGuardado: true);
+            return await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, resumen.Uuid, pdf, ct)
+                ? new(EstadoImportacion.Duplicado, yaImportado + " Se agregó su PDF.", resumen, PdfGuardado: true)
+                : new(EstadoImportacion.Duplicado, yaImportado, resumen);
         }
         catch (ArchivoRechazadoException e)
         {
@@ -278,8 +282,9 @@ public sealed partial class ImportacionService(
         try
         {
             var pdf = await GuardarPdfAsync(pdfEntrante, ct);
-            await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, uuid!, pdf, ct);
-            return new(pdfEntrante.Nombre, EstadoImportacion.Importado, $"PDF agregado al comprobante {uuid}.", uuid);
+            return await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, uuid!, pdf, ct)
+                ? new(pdfEntrante.Nombre, EstadoImportacion.Importado, $"PDF agregado al comprobante {uuid}.", uuid)
+                : new(pdfEntrante.Nombre, EstadoImportacion.Duplicado, "El comprobante ya tenía su PDF; no se reemplazó.", uuid);
         }
         catch (ArchivoRechazadoException e)
         {
@@ -287,22 +292,15 @@ public sealed partial class ImportacionService(
         }
     }
 
-    private async Task AdjuntarPdfAsync(int emisorId, Actor actor, long comprobanteId, string uuid, ArchivoGuardado pdf, CancellationToken ct)
+    /// <summary>False when the comprobante got an uploaded PDF meanwhile: the first upload wins.</summary>
+    private async Task<bool> AdjuntarPdfAsync(int emisorId, Actor actor, long comprobanteId, string uuid, ArchivoGuardado pdf, CancellationToken ct)
     {
+        // Representación owns the rule "an uploaded PDF replaces a generated one, never another uploaded one".
+        if (!await representacion.AdjuntarPdfSubidoAsync(emisorId, comprobanteId, pdf, ct)) return false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // An uploaded PDF replaces a generated one, never another uploaded one.
-        var cambiados = await db.Comprobantes
-            .Where(c => c.Id == comprobanteId && c.EmisorId == emisorId && (c.PdfKey == null || c.PdfGenerado))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.PdfKey, pdf.Key)
-                .SetProperty(c => c.PdfSize, pdf.Size)
-                .SetProperty(c => c.PdfSha256, pdf.Sha256)
-                .SetProperty(c => c.PdfGenerado, false), ct);
-        if (cambiados == 0) return;
         Eventos.Registrar(db, emisorId, actor.Quien, "comprobante.pdf_agregado", uuid: uuid, ip: actor.Ip);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        return true;
     }
 
     private async Task<ArchivoGuardado> GuardarPdfAsync(ArchivoEntrante pdf, CancellationToken ct)
