@@ -53,6 +53,20 @@ public class ComprobantesNavegadorTests
         var page = await AbrirComprobantesAsync(navegador, app.IniciarServidor());
         await Navegador.CapturarAsync(page, "04-comprobantes");
 
+        // Dragging files over the zone highlights it (the drop itself is the browser's: it fills the file input).
+        var zona = page.GetByTestId("zona-carga");
+        var arrastre = await page.EvaluateHandleAsync("() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.xml')); return d; }");
+        await zona.DispatchEventAsync("dragenter", new Dictionary<string, object> { ["dataTransfer"] = arrastre });
+        await Expect(zona).ToHaveClassAsync(new Regex("zona-carga-activa"));
+        var entrada = page.GetByLabel("Archivos XML, PDF o ZIP para importar");
+        await Expect(entrada).Not.ToHaveAttributeAsync("hidden", ""); // now over the zone, where the browser drops the files
+        var (sobre, debajo) = ((await entrada.BoundingBoxAsync())!, (await zona.BoundingBoxAsync())!);
+        Assert.True(sobre.X <= debajo.X + 1 && sobre.Y <= debajo.Y + 1 && sobre.Width >= debajo.Width - 2 && sobre.Height >= debajo.Height - 2,
+            $"La entrada de archivos ({sobre.X},{sobre.Y} {sobre.Width}x{sobre.Height}) no cubre la zona ({debajo.X},{debajo.Y} {debajo.Width}x{debajo.Height}).");
+        await Navegador.CapturarAsync(page, "04b-comprobantes-arrastrando");
+        await entrada.DispatchEventAsync("dragleave", new Dictionary<string, object> { ["dataTransfer"] = arrastre });
+        await Expect(zona).Not.ToHaveClassAsync(new Regex("zona-carga-activa"));
+
         await page.GetByLabel("Archivos XML, PDF o ZIP para importar").SetInputFilesAsync(
             new[] { "FA-2001.xml", "FA-2001.pdf", "marzo.zip", "FA-2099.xml" }.Select(n => Path.Combine(carpeta, n)));
 
