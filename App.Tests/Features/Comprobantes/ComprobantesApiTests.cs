@@ -251,4 +251,26 @@ public class ComprobantesApiTests
         // A wrong check digit only warns in the UI; through the API the access is created.
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/v1/accesos", new { rfc = "COSC8001137N9", password = "ClaveSegura2026" }, Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task La_clave_demo_vale_tambien_en_datos_sembrados_antes_de_configurarla()
+    {
+        var carpeta = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var sinClave = new AppFactory(new() { ["DataDirectory"] = carpeta, ["Demo:ApiKey"] = "" }))
+            {
+                using var http = Cliente(sinClave);
+                await ProblemaAsync(await http.GetAsync($"/api/v1/comprobantes/{Guid.NewGuid()}", Ct), HttpStatusCode.Unauthorized);
+            }
+            await using var conClave = new AppFactory(new() { ["DataDirectory"] = carpeta });
+            using var cliente = Cliente(conClave);
+            await ProblemaAsync(await cliente.GetAsync($"/api/v1/comprobantes/{Guid.NewGuid()}", Ct), HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(carpeta, recursive: true); } catch (IOException) { }
+        }
+    }
 }

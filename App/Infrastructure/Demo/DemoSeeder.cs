@@ -54,6 +54,8 @@ public static class DemoSeeder
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             if (!await db.Emisores.AnyAsync())
                 await SembrarAsync(scope.ServiceProvider, db, options);
+            else
+                await AsegurarApiKeyDemoAsync(db, options);
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -68,6 +70,20 @@ public static class DemoSeeder
 
                 """);
         });
+    }
+
+    /// <summary>
+    /// The demo emisor accepts Demo:ApiKey as one of its keys, also in a data folder seeded before the key
+    /// was configured. A key revoked on the page stays revoked: its row exists.
+    /// </summary>
+    private static async Task AsegurarApiKeyDemoAsync(AppDbContext db, DemoOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiKey)) return;
+        var emisorId = await db.Emisores.Where(e => e.Slug == Slug).Select(e => (int?)e.Id).SingleOrDefaultAsync();
+        var hash = ApiKeysService.Hash(options.ApiKey);
+        if (emisorId is null || await db.ApiKeys.AnyAsync(k => k.Hash == hash)) return;
+        db.ApiKeys.Add(ApiKeysService.Demo(emisorId.Value, options.ApiKey));
+        await db.SaveChangesAsync();
     }
 
     private static async Task SembrarAsync(IServiceProvider services, AppDbContext db, DemoOptions options)
@@ -93,9 +109,8 @@ public static class DemoSeeder
         if (Clientes.All(c => c.Rfc != options.ReceptorRfc))
             db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = options.ReceptorRfc, PasswordHash = hasher.Hash(options.ReceptorPassword), Origen = OrigenAcceso.Manual });
 
-        if (!string.IsNullOrWhiteSpace(options.ApiKey))
-            db.ApiKeys.Add(ApiKeysService.Demo(emisor.Id, options.ApiKey));
         await db.SaveChangesAsync();
+        await AsegurarApiKeyDemoAsync(db, options);
 
         // Demo comprobantes come in through the same import as uploads and the API.
         var importacion = services.GetRequiredService<ImportacionService>();
