@@ -30,6 +30,7 @@ public class LayoutTests : BunitContext
         Assert.Equal("clientes", enlaces["Clientes"]);
         Assert.Equal("comprobantes", enlaces["Comprobantes"]);
         Assert.Equal("configuracion/cfdi-comerciales/acceso-descargas", enlaces["Acceso a Descargas"]);
+        Assert.Equal("correos", enlaces["Correos enviados"]);
         Assert.Contains("Configuración", menu.Markup);
         Assert.Contains("CFDi Comerciales", menu.Markup);
     }

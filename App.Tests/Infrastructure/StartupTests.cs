@@ -11,6 +11,7 @@ public class StartupTests
     [InlineData("/clientes")]
     [InlineData("/comprobantes")]
     [InlineData("/configuracion/cfdi-comerciales/acceso-descargas")]
+    [InlineData("/correos")]
     public async Task Una_pagina_del_emisor_sin_sesion_redirige_a_iniciar_sesion(string ruta)
     {
         await using var app = new AppFactory();

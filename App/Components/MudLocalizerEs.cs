@@ -61,6 +61,7 @@ public sealed class MudLocalizerEs : MudLocalizer
         ["MudAlert_Close"] = "Cerrar aviso",
         ["MudChip_Close"] = "Quitar",
         ["MudDialog_Close"] = "Cerrar",
+        ["MudFormComponent_Required"] = "Este campo es obligatorio.",
         ["MudInput_Clear"] = "Borrar",
         ["MudInput_Decrement"] = "Disminuir",
         ["MudInput_Increment"] = "Aumentar",

@@ -46,6 +46,10 @@ public static class DataExtensions
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
+        {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            // Gathers the statistics the query planner needs to pick the grids' indexes (cheap when nothing changed).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;");
+        }
     }
 }

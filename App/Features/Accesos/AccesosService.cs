@@ -50,7 +50,9 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
             var rfcsPorNombre = db.Clientes.Where(c => c.EmisorId == emisorId && EF.Functions.Like(c.Nombre, patron, "\\")).Select(c => c.Rfc);
             var ids = accesos.Where(a => string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0).Select(a => a.Id)
                 .Union(accesos.Where(a => rfcsPorNombre.Contains(a.Rfc)).Select(a => a.Id));
-            accesos = accesos.Where(a => ids.Contains(a.Id));
+            // Without the outer emisor filter (ids are already this emisor's), SQLite looks up the ids by
+            // primary key instead of walking the emisor's whole index to test each row against them.
+            accesos = db.Accesos.AsNoTracking().Where(a => ids.Contains(a.Id));
         }
 
         var total = await accesos.CountAsync(ct);

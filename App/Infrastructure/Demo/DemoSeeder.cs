@@ -102,7 +102,7 @@ public static class DemoSeeder
 
         foreach (var (rfc, nombre, email) in Clientes)
         {
-            db.Clientes.Add(new Cliente { EmisorId = emisor.Id, Rfc = rfc, Nombre = nombre, Email = email, RegimenFiscal = "601", CodigoPostal = "64000" });
+            db.Clientes.Add(new Cliente { EmisorId = emisor.Id, Rfc = rfc, Nombre = nombre, Email = email, RegimenFiscal = rfc.Length == 12 ? "601" : "612", CodigoPostal = "64000" });
             var password = rfc == options.ReceptorRfc ? options.ReceptorPassword : ContrasenaPolitica.Generar();
             db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = rfc, Email = email, PasswordHash = hasher.Hash(password), Origen = OrigenAcceso.Automatico });
         }

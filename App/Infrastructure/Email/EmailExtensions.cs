@@ -1,3 +1,5 @@
+using AccesoDescargas.Features.Correos;
+
 namespace AccesoDescargas.Infrastructure.Email;
 
 public static class EmailExtensions
@@ -7,6 +9,7 @@ public static class EmailExtensions
         builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Outbox"));
         builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddScoped<CorreosService>();
         if (string.IsNullOrWhiteSpace(builder.Configuration["Smtp:Host"]))
             builder.Services.AddSingleton<IEntregaCorreo, EntregaCarpeta>();
         else
