@@ -273,4 +273,23 @@ public class ComprobantesApiTests
             try { Directory.Delete(carpeta, recursive: true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public async Task Envios_simultaneos_del_mismo_receptor_nuevo_se_importan_todos_y_del_mismo_uuid_solo_uno()
+    {
+        await using var app = new AppFactory();
+        using var http = Cliente(app);
+
+        var distintos = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            http.PostAsync("/api/v1/comprobantes", Multipart(Xml(Guid.NewGuid(), "SORC591116FJ7", "RECEPTOR NUEVO", folio: $"{i}")), Ct)));
+        var uuid = Guid.NewGuid();
+        var iguales = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => http.PostAsync("/api/v1/comprobantes", Multipart(Xml(uuid)), Ct)));
+
+        Assert.All(distintos, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(1, iguales.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(3, iguales.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        await using var db = app.CrearDb();
+        Assert.Equal(1, await db.Clientes.CountAsync(c => c.Rfc == "SORC591116FJ7", Ct));
+        Assert.Equal(6, await db.Comprobantes.CountAsync(c => c.ReceptorRfc == "SORC591116FJ7", Ct));
+    }
 }

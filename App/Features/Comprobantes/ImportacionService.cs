@@ -205,44 +205,54 @@ public sealed partial class ImportacionService(
         xml.Position = 0;
         var guardado = await archivos.GuardarAsync(xml, "xml", ct);
 
-        try
+        for (var intento = 1; ; intento++)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            db.Comprobantes.Add(new Comprobante
+            try
             {
-                EmisorId = emisor.Id,
-                Uuid = cfdi.Uuid,
-                Version = cfdi.Version,
-                Serie = Acotar(cfdi.Serie, 25),
-                Folio = Acotar(cfdi.Folio, 40),
-                Fecha = cfdi.Fecha,
-                FechaTimbrado = cfdi.FechaTimbrado,
-                Tipo = cfdi.Tipo,
-                SubTotal = cfdi.SubTotal,
-                Total = cfdi.Total,
-                Moneda = Acotar(cfdi.Moneda, 3)!,
-                ReceptorRfc = cfdi.ReceptorRfc,
-                ReceptorNombre = Acotar(cfdi.ReceptorNombre, 300),
-                UsoCfdi = cfdi.UsoCfdi,
-                UuidsRelacionados = cfdi.UuidsRelacionados.Count == 0 ? null : string.Join(',', cfdi.UuidsRelacionados),
-                XmlKey = guardado.Key, XmlSize = guardado.Size, XmlSha256 = guardado.Sha256,
-                PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
-            });
-            await clientes.AsegurarClienteAsync(db, emisor.Id, cfdi.ReceptorRfc, Acotar(cfdi.ReceptorNombre, 300), ct);
-            Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
-        {
-            // Imported by someone else between the lookup and the commit.
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
-            if (existente is null) throw;
-            return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
+                await GuardarFilaAsync(emisor, actor, nombre, cfdi, guardado, pdf, ct);
+                break;
+            }
+            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                // A concurrent import committed first: either this same UUID (a duplicate after all) or the
+                // same new receptor's cliente, which now exists, so one more attempt goes through.
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
+                if (existente is not null) return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
+                if (intento == 2) throw;
+            }
         }
         // Without a PDF, the representación impresa is generated in the background, off this request.
         if (pdf is null) representacion.Despertar();
         return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
+    }
+
+    private async Task GuardarFilaAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiLeido cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Comprobantes.Add(new Comprobante
+        {
+            EmisorId = emisor.Id,
+            Uuid = cfdi.Uuid,
+            Version = cfdi.Version,
+            Serie = Acotar(cfdi.Serie, 25),
+            Folio = Acotar(cfdi.Folio, 40),
+            Fecha = cfdi.Fecha,
+            FechaTimbrado = cfdi.FechaTimbrado,
+            Tipo = cfdi.Tipo,
+            SubTotal = cfdi.SubTotal,
+            Total = cfdi.Total,
+            Moneda = Acotar(cfdi.Moneda, 3)!,
+            ReceptorRfc = cfdi.ReceptorRfc,
+            ReceptorNombre = Acotar(cfdi.ReceptorNombre, 300),
+            UsoCfdi = cfdi.UsoCfdi,
+            UuidsRelacionados = cfdi.UuidsRelacionados.Count == 0 ? null : string.Join(',', cfdi.UuidsRelacionados),
+            XmlKey = guardado.Key, XmlSize = guardado.Size, XmlSha256 = guardado.Sha256,
+            PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
+        });
+        await clientes.AsegurarClienteAsync(db, emisor.Id, cfdi.ReceptorRfc, Acotar(cfdi.ReceptorNombre, 300), ct);
+        Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task<ResultadoImportacion> DuplicadoAsync(
