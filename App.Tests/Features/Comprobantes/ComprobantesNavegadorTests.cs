@@ -146,7 +146,7 @@ public class ComprobantesNavegadorTests
         var mensaje = await smtp.EsperarCorreoAsync(m => m.To.Mailboxes.Any(x => x.Address == "carlos@ejemplo.mx"));
         Assert.Equal("Comprobante fiscal FA-3001 de ESCUELA KEMPER URGATE SA DE CV", mensaje.Subject);
         Assert.Equal([$"FA-3001_{uuid.ToString().ToUpperInvariant()}.xml", $"FA-3001_{uuid.ToString().ToUpperInvariant()}.pdf"],
-            mensaje.Attachments.Select(a => a.ContentDisposition.FileName));
+            mensaje.Attachments.Select(a => a.ContentDisposition?.FileName));
         Assert.Matches(new Regex($@"http://127\.0\.0\.1:\d+/portal/demo/ingresar\?rfc={AppFactory.ReceptorRfc}"), mensaje.TextBody);
         Assert.Contains(uuid.ToString().ToUpperInvariant(), mensaje.HtmlBody);
 

@@ -158,6 +158,10 @@ public sealed partial class ImportacionService(
         {
             return new(EstadoImportacion.Rechazado, e.Message);
         }
+        catch (InvalidDataException)
+        {
+            return new(EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // One bad file must not end the whole upload; the user sees which one failed.
@@ -358,22 +362,24 @@ public sealed partial class ImportacionService(
             // Declared sizes can lie: the bytes actually inflated are counted against the same budget.
             var presupuesto = new Presupuesto(limites.ZipTamanoExpandidoMaximo, expandido);
             var grupo = new List<ArchivoEntrante>();
+            var rechazadas = new List<ResultadoArchivo>();
             foreach (var entrada in entradas)
             {
                 if (entrada.FullName.EndsWith('/') || entrada.FullName.EndsWith('\\')) continue; // a folder
                 var nombre = $"{zip.Nombre} › {entrada.FullName}";
                 if (!RutaSegura(entrada.FullName))
                 {
-                    lote.Total++;
-                    lote.Agregar(new(nombre, EstadoImportacion.Rechazado, "Ruta no permitida dentro del ZIP (absoluta o con «..»)."));
+                    rechazadas.Add(new(nombre, EstadoImportacion.Rechazado, "Ruta no permitida dentro del ZIP (absoluta o con «..»)."));
                     continue;
                 }
                 var e = entrada;
                 grupo.Add(new ArchivoEntrante(nombre, e.Length, async c => new FlujoPresupuestado(await e.OpenAsync(c), presupuesto)));
             }
-            lote.Total += grupo.Count - 1;
-            if (grupo.Count == 0)
-                lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, "El ZIP no contiene archivos."));
+            if (grupo.Count + rechazadas.Count == 0)
+                throw new ArchivoRechazadoException("El ZIP no contiene archivos.");
+            // The ZIP counted as one file in the progress; now its entries do instead.
+            lote.Total += grupo.Count + rechazadas.Count - 1;
+            rechazadas.ForEach(lote.Agregar);
             await ImportarGrupoAsync(emisor, actor, grupo, lote, ct);
         }
         catch (ArchivoRechazadoException e)
