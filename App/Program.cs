@@ -5,6 +5,7 @@ using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
@@ -29,6 +30,7 @@ builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();
 builder.AddEmail();
+builder.AddPortal();
 builder.AddRepresentacion();
 builder.AddDemo();
 
@@ -39,6 +41,7 @@ await app.SeedDemoAsync();
 
 app.UseUi();
 app.MapAccount();
+app.MapPortal();
 app.MapComprobantesEndpoints();
 app.MapAccesosApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

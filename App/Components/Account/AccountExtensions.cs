@@ -1,4 +1,5 @@
 using AccesoDescargas.Features.Emisores;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +25,11 @@ public static class AccountExtensions
                 o.AccessDeniedPath = "/Account/AccessDenied";
                 o.Cookie.Name = ".AccesoDescargas.Emisor";
             }));
-        builder.Services.AddAuthorization();
+        // Pages that only say [Authorize] are the issuer's: a receptor's portal session must never satisfy them.
+        builder.Services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(UsuarioClaimsFactory.EmisorIdClaim)
+            .Build());
         return builder;
     }
 

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Portal;
+using AccesoDescargas.Infrastructure.Demo;
+using AccesoDescargas.Infrastructure.Storage;
+using AccesoDescargas.Tests.Features.Portal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+
+namespace AccesoDescargas.Tests.Benchmarks;
+
+/// <summary>
+/// Not a timed test: 50,000 comprobantes for one RFC; prints the list queries' times, single-download
+/// requests per second on loopback next to the framework's static-file serving of the same files in
+/// the same run, and the time and memory of ZIPs of 1,000 and 5,000 comprobantes.
+/// Run on demand: ./test.sh -method "*PortalBenchmark*" -explicit only -showLiveOutput
+/// </summary>
+public class PortalBenchmark(ITestOutputHelper salida)
+{
+    private const string Rfc = "CAMA911215CJ0", Contrasena = "BenchClave2026";
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact(Explicit = true)]
+    public async Task Portal_con_50000_comprobantes_de_un_RFC()
+    {
+        await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error" });
+        var baseUrl = app.IniciarServidor();
+        var (xml, pdf) = await SembrarAsync(app);
+
+        await MedirListaAsync(app);
+
+        var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64, AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
+        Assert.Equal(HttpStatusCode.Redirect, (await Portal.IngresarAsync(client, Rfc, Contrasena)).StatusCode);
+        var uuid = await UnUuidAsync(app);
+
+        await using var estatico = await ServidorEstaticoAsync(app.DataDir);
+        using var clienteEstatico = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(estatico.Urls.First()) };
+        var rutaXml = "/" + xml.Key;
+        var rutaPdf = "/" + pdf.Key;
+
+        salida.WriteLine($"Descargas por segundo (32 conexiones, 5 s, HttpClient en el mismo proceso; XML {xml.Size:N0} B, PDF {pdf.Size:N0} B):");
+        foreach (var (nombre, c, url) in new[]
+        {
+            ("  estático XML  ", clienteEstatico, rutaXml),
+            ("  app.css, recurso estático de la app con su pipeline completo ", client, "/css/app.css"),
+            ("  portal XML    ", client, $"/portal/demo/comprobantes/{uuid}/xml"),
+            ("  estático PDF  ", clienteEstatico, rutaPdf),
+            ("  portal PDF    ", client, $"/portal/demo/comprobantes/{uuid}/pdf"),
+        })
+            salida.WriteLine($"{nombre}{await PeticionesPorSegundoAsync(c, url):N0} req/s");
+
+        await MedirZipAsync(app, client, "2022-01-01", 1_000);
+        await MedirZipAsync(app, client, "2022-01-01", 5_000);
+    }
+
+    private async Task<(ArchivoGuardado Xml, ArchivoGuardado Pdf)> SembrarAsync(AppFactory app)
+    {
+        var store = app.Services.GetRequiredService<IFileStore>();
+        var conceptos = Enumerable.Range(1, 12).Select(i => new ConceptoEjemplo(i, "84111506", $"Servicio profesional número {i} con descripción larga", 100m * i)).ToList();
+        var xml = await store.GuardarAsync(new MemoryStream(Encoding.UTF8.GetBytes(CfdiDeEjemplo.Xml(DemoSeeder.EmisorRfc, DemoSeeder.EmisorNombre, Rfc, "ANA MARÍA CASTRO MÁRQUEZ",
+            Guid.NewGuid(), DateTime.Now, conceptos))), "xml", Ct);
+        var bytesPdf = new byte[120_000];
+        new Random(5).NextBytes(bytesPdf);
+        var pdf = await store.GuardarAsync(new MemoryStream(bytesPdf), "pdf", Ct);
+
+        await using var db = app.CrearDb();
+        var acceso = await db.Accesos.SingleAsync(a => a.Rfc == Rfc, Ct);
+        acceso.PasswordHash = app.Services.GetRequiredService<ContrasenaHasher>().Hash(Contrasena);
+        await db.SaveChangesAsync(Ct);
+
+        var conexion = (SqliteConnection)db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        await using var tx = await conexion.BeginTransactionAsync(Ct);
+        var cmd = conexion.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO Comprobantes (EmisorId, Uuid, Version, Serie, Folio, Fecha, FechaTimbrado, Tipo, SubTotal, Total, Moneda, ReceptorRfc,
+                Estado, XmlKey, XmlSize, XmlSha256, PdfKey, PdfSize, PdfSha256, PdfGenerado, ImportadoEn)
+            VALUES (1, $uuid, '4.0', 'B', $folio, $fecha, $fecha, $tipo, $total, $total, 'MXN', $rfc, $estado, $xk, $xs, $xh, $pk, $ps, $ph, 0, $fecha);
+            """;
+        var pUuid = cmd.Parameters.Add("$uuid", SqliteType.Text);
+        var pFolio = cmd.Parameters.Add("$folio", SqliteType.Text);
+        var pFecha = cmd.Parameters.Add("$fecha", SqliteType.Text);
+        var pTipo = cmd.Parameters.Add("$tipo", SqliteType.Text);
+        var pTotal = cmd.Parameters.Add("$total", SqliteType.Text);
+        var pEstado = cmd.Parameters.Add("$estado", SqliteType.Integer);
+        cmd.Parameters.AddWithValue("$rfc", Rfc);
+        cmd.Parameters.AddWithValue("$xk", xml.Key);
+        cmd.Parameters.AddWithValue("$xs", xml.Size);
+        cmd.Parameters.AddWithValue("$xh", xml.Sha256);
+        cmd.Parameters.AddWithValue("$pk", pdf.Key);
+        cmd.Parameters.AddWithValue("$ps", pdf.Size);
+        cmd.Parameters.AddWithValue("$ph", pdf.Sha256);
+        var inicio = new DateTime(2022, 1, 1, 8, 0, 0);
+        for (var i = 0; i < 50_000; i++)
+        {
+            pUuid.Value = Guid.NewGuid().ToString().ToUpperInvariant();
+            pFolio.Value = (100_000 + i).ToString();
+            pFecha.Value = inicio.AddMinutes(i * 50).ToString("yyyy-MM-dd HH:mm:ss");
+            pTipo.Value = i % 9 == 0 ? "E" : i % 23 == 0 ? "P" : "I";
+            pTotal.Value = (1000m + i % 5000 + 0.5m).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            pEstado.Value = i % 50 == 0 ? 1 : 0;
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        await tx.CommitAsync(Ct);
+        await using var analizar = conexion.CreateCommand();
+        analizar.CommandText = "ANALYZE;";
+        await analizar.ExecuteNonQueryAsync(Ct);
+        salida.WriteLine($"50,000 comprobantes de {Rfc} (del 2022-01-01 cada 50 minutos, hasta {inicio.AddMinutes(49_999 * 50):yyyy-MM-dd}).");
+        return (xml, pdf);
+    }
+
+    private async Task MedirListaAsync(AppFactory app)
+    {
+        int accesoId;
+        string sello;
+        await using (var db = app.CrearDb())
+            (accesoId, sello) = await db.Accesos.Where(a => a.Rfc == Rfc).Select(a => ValueTuple.Create(a.Id, a.SelloSeguridad)).SingleAsync(Ct);
+        var sesion = new SesionPortal(accesoId, 1, "demo", Rfc, sello);
+        salida.WriteLine("Lista (PortalService.ListarAsync: un COUNT y una página de 25; mediana de 21):");
+        foreach (var (nombre, filtro, pagina, orden) in new (string, FiltroComprobantes, int, OrdenComprobantes)[]
+        {
+            ("  primera página, sin filtro          ", new(), 0, OrdenComprobantes.FechaDesc),
+            ("  última página (OFFSET 49,975)       ", new(), 1999, OrdenComprobantes.FechaDesc),
+            ("  un mes (2023-05)                    ", new(new DateOnly(2023, 5, 1), new DateOnly(2023, 5, 31)), 0, OrdenComprobantes.FechaDesc),
+            ("  tipo Egreso                         ", new(Tipo: "E"), 0, OrdenComprobantes.FechaDesc),
+            ("  buscar folio 123456                 ", new(Buscar: "123456"), 0, OrdenComprobantes.FechaDesc),
+            ("  buscar UUID completo                ", new(Buscar: await UnUuidAsync(app)), 0, OrdenComprobantes.FechaDesc),
+            ("  ordenada por total                  ", new(), 0, OrdenComprobantes.TotalDesc),
+        })
+        {
+            var tiempos = new List<double>();
+            var total = 0;
+            for (var i = 0; i < 21; i++)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var servicio = scope.ServiceProvider.GetRequiredService<PortalService>();
+                var reloj = Stopwatch.StartNew();
+                total = (await servicio.ListarAsync(sesion, filtro, pagina, 25, orden, Ct)).Total;
+                tiempos.Add(reloj.Elapsed.TotalMilliseconds);
+            }
+            tiempos.Sort();
+            salida.WriteLine($"{nombre}{tiempos[10],7:N1} ms   ({total:N0} comprobantes)");
+        }
+    }
+
+    private static async Task<string> UnUuidAsync(AppFactory app)
+    {
+        await using var db = app.CrearDb();
+        return await db.Comprobantes.Where(c => c.ReceptorRfc == Rfc && c.Folio == "125000").Select(c => c.Uuid).SingleAsync(Ct);
+    }
+
+    private static async Task<WebApplication> ServidorEstaticoAsync(string dataDir)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var web = builder.Build();
+        web.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.Combine(dataDir, "files")), ServeUnknownFileTypes = true });
+        await web.StartAsync(Ct);
+        return web;
+    }
+
+    private static async Task<double> PeticionesPorSegundoAsync(HttpClient client, string url)
+    {
+        async Task UnaAsync()
+        {
+            using var r = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct);
+            if (r.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{url}: {(int)r.StatusCode}");
+            await r.Content.CopyToAsync(Stream.Null, Ct);
+        }
+        for (var i = 0; i < 300; i++) await UnaAsync(); // warm-up: JIT, connection pool, page cache
+
+        var duracion = TimeSpan.FromSeconds(5);
+        long n = 0;
+        var reloj = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (reloj.Elapsed < duracion)
+            {
+                await UnaAsync();
+                Interlocked.Increment(ref n);
+            }
+        })));
+        return n / reloj.Elapsed.TotalSeconds;
+    }
+
+    private async Task MedirZipAsync(AppFactory app, HttpClient client, string desde, int aproximados)
+    {
+        // 50 minutes apart: about `aproximados` comprobantes from `desde` end on this day.
+        var hasta = DateOnly.Parse(desde).ToDateTime(TimeOnly.MinValue).AddMinutes((aproximados - 1) * 50 + 8 * 60).Date;
+        var url = $"/portal/demo/comprobantes.zip?desde={desde}&hasta={hasta:yyyy-MM-dd}";
+        int cantidad;
+        await using (var db = app.CrearDb())
+            cantidad = await db.Comprobantes.CountAsync(c => c.ReceptorRfc == Rfc && c.Fecha >= DateTime.Parse(desde) && c.Fecha < hasta.AddDays(1), Ct);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var baseWs = Environment.WorkingSet;
+        var baseHeap = GC.GetTotalMemory(false);
+        long picoWs = baseWs, picoHeap = baseHeap;
+        using var fin = new CancellationTokenSource();
+        var muestreo = Task.Run(async () =>
+        {
+            while (!fin.IsCancellationRequested)
+            {
+                picoWs = Math.Max(picoWs, Environment.WorkingSet);
+                picoHeap = Math.Max(picoHeap, GC.GetTotalMemory(false));
+                try { await Task.Delay(10, fin.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var reloj = Stopwatch.StartNew();
+        using var r = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        await using var cuerpo = await r.Content.ReadAsStreamAsync(Ct);
+        var buffer = new byte[81920];
+        long bytes = 0;
+        int leidos;
+        while ((leidos = await cuerpo.ReadAsync(buffer, Ct)) > 0) bytes += leidos;
+        var tiempo = reloj.Elapsed;
+        await fin.CancelAsync();
+        await muestreo;
+        salida.WriteLine($"ZIP de {cantidad:N0} comprobantes (XML y PDF): {bytes / 1048576.0:N1} MB en {tiempo.TotalSeconds:N2} s; memoria del proceso +{(picoWs - baseWs) / 1048576.0:N1} MB (working set), montón administrado +{(picoHeap - baseHeap) / 1048576.0:N1} MB");
+    }
+}

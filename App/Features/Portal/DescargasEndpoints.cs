@@ -1,0 +1,183 @@
+using System.IO.Compression;
+using AccesoDescargas.Components;
+using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+
+namespace AccesoDescargas.Features.Portal;
+
+public static class DescargasEndpoints
+{
+    public static RouteGroupBuilder MapDescargasPortal(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/portal/{slug}/logo", Logo).AllowAnonymous();
+
+        var portal = endpoints.MapGroup("/portal/{slug}").RequireAuthorization(PortalAuth.Politica);
+        portal.MapGet("/comprobantes/{uuid}/xml", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
+            ArchivoAsync(http, uuid, pdf: false, consultas, store, registro, representacion));
+        portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
+            ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion));
+        portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
+        // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
+        portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
+        portal.MapPost("/salir", async (HttpContext http, string slug) =>
+        {
+            await http.SignOutAsync(PortalAuth.Esquema);
+            return TypedResults.LocalRedirect($"~/portal/{Uri.EscapeDataString(slug)}/ingresar");
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute(), new SinPaginaDeEstado());
+        return portal;
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> ArchivoAsync(
+        HttpContext http, string uuid, bool pdf, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion)
+    {
+        var sesion = http.User.SesionPortal()!;
+        var archivo = uuid.Length <= 36 ? await consultas.ArchivoAsync(sesion.EmisorId, sesion.Rfc, uuid) : null;
+        if (archivo is null) return TypedResults.NotFound();
+        if (pdf && archivo.PdfKey is null)
+            archivo = await ConPdfAsync(archivo, sesion.EmisorId, representacion, http);
+        var (key, sha) = pdf ? (archivo.PdfKey, archivo.PdfSha256) : (archivo.XmlKey, archivo.XmlSha256);
+        if (key is null || sha is null) return TypedResults.NotFound();
+
+        var tipo = pdf ? "application/pdf" : "application/xml";
+        var nombre = archivo.Nombre + (pdf ? ".pdf" : ".xml");
+        // Content-addressed files never change under their key: the SHA-256 is a strong ETag.
+        var etag = new EntityTagHeaderValue($"\"{sha}\"");
+        http.Response.Headers.CacheControl = "private, no-cache";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+
+        var ruta = store.RutaFisica(key);
+        var stream = ruta is null ? store.Abrir(key) : null;
+        if (ruta is null && stream is null) return TypedResults.NotFound();
+
+        if (EsDescargaNueva(http.Request, etag))
+            await registro.RegistrarAsync(new Descarga(sesion.EmisorId, sesion.AccesoId, sesion.Rfc, pdf ? "descarga.pdf" : "descarga.xml",
+                archivo.Uuid, null, Ip(http), DateTime.UtcNow));
+
+        return ruta is not null
+            ? TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf)
+            : TypedResults.Stream(stream!, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
+    }
+
+    /// <summary>A comprobante that arrived without a PDF gets its representación impresa now (shared with the background generator).</summary>
+    private static async Task<ArchivoComprobante> ConPdfAsync(ArchivoComprobante a, int emisorId, RepresentacionService representacion, HttpContext http)
+    {
+        try
+        {
+            var pdf = await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, http.RequestAborted);
+            return pdf is null ? a : a with { PdfKey = pdf.Key, PdfSha256 = pdf.Sha256 };
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DescargasEndpoints))
+                .LogWarning(e, "No se pudo generar el PDF del comprobante {Uuid}", a.Uuid);
+            return a;
+        }
+    }
+
+    /// <summary>A revalidation answered with 304, or a later piece of a ranged read, is not another download.</summary>
+    private static bool EsDescargaNueva(HttpRequest request, EntityTagHeaderValue etag)
+    {
+        var siNo = request.GetTypedHeaders().IfNoneMatch;
+        if (siNo.Any(e => e.Equals(EntityTagHeaderValue.Any) || e.Compare(etag, useStrongComparison: false))) return false;
+        var rango = request.GetTypedHeaders().Range;
+        return rango is null || rango.Ranges.Any(r => r.From is null or 0);
+    }
+
+    private static async Task<IResult> ZipDelFiltroAsync(HttpContext http, AppDbContext db, IFileStore store, RegistroDescargas registro,
+        DateOnly? desde, DateOnly? hasta, string? tipo, string? q)
+    {
+        var sesion = http.User.SesionPortal()!;
+        var consulta = PortalService.Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, new FiltroComprobantes(desde, hasta, tipo, q));
+        var total = await consulta.CountAsync(http.RequestAborted);
+        if (total == 0) return TypedResults.NotFound();
+        if (total > PortalService.MaximoZip)
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Demasiados comprobantes para un ZIP",
+                detail: $"El filtro abarca {total:N0} comprobantes; un ZIP admite hasta {PortalService.MaximoZip:N0}. Acote el rango de fechas.");
+
+        var archivos = consulta.OrderBy(c => c.Fecha).ThenBy(c => c.Id)
+            .Select(c => new ArchivoComprobante(c.Id, c.Uuid, c.Serie, c.Folio, c.XmlKey, c.XmlSha256, c.PdfKey, c.PdfSha256))
+            .AsAsyncEnumerable();
+        await EscribirZipAsync(http, sesion, total, archivos, store, registro);
+        return TypedResults.Empty;
+    }
+
+    private static async Task<IResult> ZipDeSeleccionAsync(HttpContext http, AppDbContext db, IFileStore store, RegistroDescargas registro,
+        IFormCollection form)
+    {
+        var sesion = http.User.SesionPortal()!;
+        var pedidos = form["uuid"].OfType<string>().Where(u => u.Length <= 36).Select(u => u.Trim().ToUpperInvariant()).Distinct().ToList();
+        if (pedidos.Count > PortalService.MaximoZip)
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Demasiados comprobantes para un ZIP",
+                detail: $"Un ZIP admite hasta {PortalService.MaximoZip:N0} comprobantes.");
+
+        // Chunked IN lists keep each statement small; UUIDs that are not this receptor's are simply not found.
+        var encontrados = new List<ArchivoComprobante>(pedidos.Count);
+        foreach (var lote in pedidos.Chunk(500))
+            encontrados.AddRange(await db.Comprobantes.AsNoTracking()
+                .Where(c => c.EmisorId == sesion.EmisorId && c.ReceptorRfc == sesion.Rfc && lote.Contains(c.Uuid))
+                .Select(c => new ArchivoComprobante(c.Id, c.Uuid, c.Serie, c.Folio, c.XmlKey, c.XmlSha256, c.PdfKey, c.PdfSha256))
+                .ToListAsync(http.RequestAborted));
+        if (encontrados.Count == 0) return TypedResults.NotFound();
+
+        await EscribirZipAsync(http, sesion, encontrados.Count, encontrados.ToAsyncEnumerable(), store, registro);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// Streams the archive to the client entry by entry while it is written: neither the archive nor
+    /// a whole file is ever held in memory or on disk. XML compresses well; PDFs already are compressed.
+    /// </summary>
+    private static async Task EscribirZipAsync(HttpContext http, SesionPortal sesion, int cantidad,
+        IAsyncEnumerable<ArchivoComprobante> archivos, IFileStore store, RegistroDescargas registro)
+    {
+        var representacion = http.RequestServices.GetRequiredService<RepresentacionService>();
+        var nombre = $"comprobantes_{sesion.Rfc}_{DateTime.UtcNow.AHoraMexico():yyyyMMdd-HHmmss}.zip";
+        http.Response.ContentType = "application/zip";
+        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = nombre, FileName = nombre }.ToString();
+        http.Response.Headers.CacheControl = "private, no-store";
+        await registro.RegistrarAsync(new Descarga(sesion.EmisorId, sesion.AccesoId, sesion.Rfc, "descarga.zip", null,
+            $"{cantidad} comprobantes", Ip(http), DateTime.UtcNow));
+
+        var salida = http.Response.BodyWriter.AsStream(leaveOpen: true);
+        await using (salida.ConfigureAwait(false))
+        using (var zip = new ZipArchive(salida, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await foreach (var leido in archivos.WithCancellation(http.RequestAborted))
+            {
+                var a = leido.PdfKey is null ? await ConPdfAsync(leido, sesion.EmisorId, representacion, http) : leido;
+                await AgregarAsync(zip, store, a.XmlKey, a.Nombre + ".xml", CompressionLevel.Fastest, http.RequestAborted);
+                if (a.PdfKey is not null)
+                    await AgregarAsync(zip, store, a.PdfKey, a.Nombre + ".pdf", CompressionLevel.NoCompression, http.RequestAborted);
+                await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            }
+        }
+    }
+
+    private static async Task AgregarAsync(ZipArchive zip, IFileStore store, string key, string nombre, CompressionLevel nivel, CancellationToken ct)
+    {
+        await using var origen = store.Abrir(key);
+        if (origen is null) return; // a missing file must not break the rest of the archive
+        var entrada = zip.CreateEntry(nombre, nivel);
+        await using var destino = entrada.Open();
+        await origen.CopyToAsync(destino, ct);
+    }
+
+    private static Results<PhysicalFileHttpResult, NotFound> Logo(string slug, AppDbContext db, IFileStore store)
+    {
+        var key = db.Emisores.AsNoTracking().Where(e => e.Slug == slug.ToLowerInvariant()).Select(e => e.LogoKey).FirstOrDefault();
+        if (key is null || store.RutaFisica(key) is not { } ruta) return TypedResults.NotFound();
+        var tipo = Path.GetExtension(key).ToLowerInvariant() switch { ".png" => "image/png", ".jpg" or ".jpeg" => "image/jpeg", _ => "application/octet-stream" };
+        return TypedResults.PhysicalFile(ruta, tipo, entityTag: new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\""));
+    }
+
+    internal static string? Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+}
+
+internal sealed class SinPaginaDeEstado : ISkipStatusCodePagesMetadata;

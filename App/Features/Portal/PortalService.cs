@@ -1,0 +1,129 @@
+using System.Globalization;
+using AccesoDescargas.Components;
+using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AccesoDescargas.Features.Portal;
+
+public sealed record FiltroComprobantes(DateOnly? Desde = null, DateOnly? Hasta = null, string? Tipo = null, string? Buscar = null)
+{
+    /// <summary>The same filter as query parameters of the ZIP download.</summary>
+    public string QueryString()
+    {
+        var partes = new List<string>();
+        if (Desde is { } d) partes.Add("desde=" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (Hasta is { } h) partes.Add("hasta=" + h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(Tipo)) partes.Add("tipo=" + Uri.EscapeDataString(Tipo));
+        if (!string.IsNullOrWhiteSpace(Buscar)) partes.Add("q=" + Uri.EscapeDataString(Buscar.Trim()));
+        return partes.Count == 0 ? "" : "?" + string.Join('&', partes);
+    }
+}
+
+public sealed record FilaComprobante(string Uuid, DateTime Fecha, string? Serie, string? Folio, string Tipo, decimal Total, string Moneda,
+    EstadoComprobante Estado, bool TienePdf)
+{
+    public string SerieFolio => string.Concat(Serie, Serie is null || Folio is null ? "" : "-", Folio);
+    /// <summary>How the row is named to a screen reader: its serie-folio, or its UUID without one.</summary>
+    public string Nombre => SerieFolio.Length > 0 ? SerieFolio : Uuid;
+    public string TipoNombre => PortalService.NombreTipo(Tipo);
+    public string TotalTexto => PortalService.FormatoTotal(Total, Moneda);
+}
+
+public sealed record PaginaComprobantes(IReadOnlyList<FilaComprobante> Filas, int Total);
+
+public enum OrdenComprobantes { FechaDesc, FechaAsc, TotalDesc, TotalAsc }
+
+/// <summary>A session whose access was disabled or whose password changed: the page sends the user to sign in again.</summary>
+public sealed class SesionPortalTerminadaException() : Exception("La sesión del portal terminó.");
+
+public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, SellosPortal sellos)
+{
+    /// <summary>The most comprobantes one ZIP holds (about 1.3 GB of typical XML and PDF).</summary>
+    public const int MaximoZip = 10_000;
+
+    public static readonly IReadOnlyList<(string Clave, string Nombre)> Tipos =
+        [("I", "Ingreso"), ("E", "Egreso"), ("T", "Traslado"), ("N", "Nómina"), ("P", "Pago")];
+
+    public async Task<PaginaComprobantes> ListarAsync(SesionPortal sesion, FiltroComprobantes filtro, int pagina, int tamano,
+        OrdenComprobantes orden, CancellationToken ct = default)
+    {
+        await VerificarSesionAsync(sesion, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, filtro);
+        var total = await q.CountAsync(ct);
+        q = orden switch
+        {
+            OrdenComprobantes.FechaAsc => q.OrderBy(c => c.Fecha).ThenBy(c => c.Id),
+            OrdenComprobantes.TotalDesc => q.OrderByDescending(c => (double)c.Total).ThenByDescending(c => c.Fecha),
+            OrdenComprobantes.TotalAsc => q.OrderBy(c => (double)c.Total).ThenByDescending(c => c.Fecha),
+            _ => q.OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id),
+        };
+        var filas = await q.Skip(pagina * tamano).Take(tamano)
+            .Select(c => new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null))
+            .ToListAsync(ct);
+        return new PaginaComprobantes(filas, total);
+    }
+
+    public async Task<int> ContarAsync(SesionPortal sesion, FiltroComprobantes filtro, CancellationToken ct = default)
+    {
+        await VerificarSesionAsync(sesion, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, filtro).CountAsync(ct);
+    }
+
+    private async Task VerificarSesionAsync(SesionPortal sesion, CancellationToken ct)
+    {
+        if (!await sellos.EsVigenteAsync(sesion.AccesoId, sesion.Sello, ct)) throw new SesionPortalTerminadaException();
+    }
+
+    /// <summary>This receptor's comprobantes of this emisor that match the filter; answered from the (EmisorId, ReceptorRfc, Fecha) index.</summary>
+    public static IQueryable<Comprobante> Filtrar(IQueryable<Comprobante> q, int emisorId, string rfc, FiltroComprobantes f)
+    {
+        q = q.Where(c => c.EmisorId == emisorId && c.ReceptorRfc == rfc);
+        if (f.Desde is { } desde)
+        {
+            var d = desde.ToDateTime(TimeOnly.MinValue);
+            q = q.Where(c => c.Fecha >= d);
+        }
+        if (f.Hasta is { } hasta)
+        {
+            var h = hasta.AddDays(1).ToDateTime(TimeOnly.MinValue);
+            q = q.Where(c => c.Fecha < h);
+        }
+        if (!string.IsNullOrEmpty(f.Tipo))
+            q = q.Where(c => c.Tipo == f.Tipo);
+        var buscar = f.Buscar?.Trim();
+        if (!string.IsNullOrEmpty(buscar))
+        {
+            var mayus = buscar.ToUpperInvariant();
+            if (Guid.TryParse(buscar, out _))
+                q = q.Where(c => c.Uuid == mayus);
+            else
+            {
+                var sinGuion = mayus.Replace("-", "");
+                q = q.Where(c => c.Uuid.StartsWith(mayus) || c.Folio == buscar || c.Folio == mayus
+                                 || ((c.Serie ?? "") + (c.Folio ?? "")).ToUpper() == sinGuion);
+            }
+        }
+        return q;
+    }
+
+    public static string NombreArchivo(string? serie, string? folio, string uuid)
+    {
+        var prefijo = Limpiar(string.Concat(serie, folio));
+        return prefijo.Length == 0 ? uuid : $"{prefijo}_{uuid}";
+    }
+
+    // Serie and folio come from the XML: keep file names portable (no separators or control characters).
+    private static string Limpiar(string s) =>
+        new(s.Where(c => char.IsLetterOrDigit(c) || c is '-' or '.').Take(60).ToArray());
+
+    public static string NombreTipo(string tipo) => Tipos.FirstOrDefault(t => t.Clave == tipo).Nombre ?? tipo;
+
+    public static string FormatoTotal(decimal total, string moneda)
+    {
+        var texto = total.ToString("C2", UiExtensions.Cultura);
+        return moneda == "MXN" ? texto : $"{texto} {moneda}";
+    }
+}
