@@ -72,6 +72,11 @@ public sealed class MudLocalizerEs : MudLocalizer
         ["MudBaseDatePicker_NextYear"] = "Año siguiente {0}",
         ["MudBaseDatePicker_PrevMonth"] = "Mes anterior {0}",
         ["MudBaseDatePicker_NextMonth"] = "Mes siguiente {0}",
+        ["MudBaseDatePicker_Open"] = "Abrir calendario",
+        ["MudDateRangePicker_Start"] = "Desde",
+        ["MudDateRangePicker_End"] = "Hasta",
+        ["MudTimePicker_Open"] = "Abrir reloj",
+        ["MudSelect_SelectAll"] = "Seleccionar todo",
         ["Converter_InvalidNumber"] = "No es un número válido",
         ["Converter_InvalidDateTime"] = "No es una fecha válida",
     };

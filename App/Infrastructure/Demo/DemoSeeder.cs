@@ -1,5 +1,7 @@
 using System.Text;
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
@@ -52,6 +54,8 @@ public static class DemoSeeder
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             if (!await db.Emisores.AnyAsync())
                 await SembrarAsync(scope.ServiceProvider, db, options);
+            else
+                await AsegurarApiKeyDemoAsync(db, options);
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -68,10 +72,23 @@ public static class DemoSeeder
         });
     }
 
+    /// <summary>
+    /// The demo emisor accepts Demo:ApiKey as one of its keys, also in a data folder seeded before the key
+    /// was configured. A key revoked on the page stays revoked: its row exists.
+    /// </summary>
+    private static async Task AsegurarApiKeyDemoAsync(AppDbContext db, DemoOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiKey)) return;
+        var emisorId = await db.Emisores.Where(e => e.Slug == Slug).Select(e => (int?)e.Id).SingleOrDefaultAsync();
+        var hash = ApiKeysService.Hash(options.ApiKey);
+        if (emisorId is null || await db.ApiKeys.AnyAsync(k => k.Hash == hash)) return;
+        db.ApiKeys.Add(ApiKeysService.Demo(emisorId.Value, options.ApiKey));
+        await db.SaveChangesAsync();
+    }
+
     private static async Task SembrarAsync(IServiceProvider services, AppDbContext db, DemoOptions options)
     {
         var hasher = services.GetRequiredService<ContrasenaHasher>();
-        var store = services.GetRequiredService<IFileStore>();
         var users = services.GetRequiredService<UserManager<Usuario>>();
 
         var emisor = new Emisor { Rfc = EmisorRfc, RazonSocial = EmisorNombre, RegimenFiscal = "601", CodigoPostal = "42501", Slug = Slug };
@@ -92,6 +109,12 @@ public static class DemoSeeder
         if (Clientes.All(c => c.Rfc != options.ReceptorRfc))
             db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = options.ReceptorRfc, PasswordHash = hasher.Hash(options.ReceptorPassword), Origen = OrigenAcceso.Manual });
 
+        await db.SaveChangesAsync();
+        await AsegurarApiKeyDemoAsync(db, options);
+
+        // Demo comprobantes come in through the same import as uploads and the API.
+        var importacion = services.GetRequiredService<ImportacionService>();
+        var sistema = new Actor("sistema", null);
         var fecha = DateTime.Today.AddMonths(-5);
         var n = 0;
         foreach (var (rfc, nombre, _) in Clientes)
@@ -108,20 +131,13 @@ public static class DemoSeeder
                     new(1, "55101500", "Material didáctico y libros de texto", 380.50m),
                 };
                 var xml = CfdiDeEjemplo.Xml(EmisorRfc, EmisorNombre, rfc, nombre, uuid, cuando, conceptos, tipo, tipo == "E" ? "NC" : "A", n.ToString());
-                var bytes = Encoding.UTF8.GetBytes(xml);
-                var archivo = await store.GuardarAsync(new MemoryStream(bytes), "xml");
-                var subtotal = conceptos.Sum(c => Math.Round(c.Cantidad * c.ValorUnitario, 2));
-                db.Comprobantes.Add(new Comprobante
-                {
-                    EmisorId = emisor.Id, Uuid = uuid.ToString().ToUpperInvariant(), Version = "4.0",
-                    Serie = tipo == "E" ? "NC" : "A", Folio = n.ToString(), Fecha = cuando, FechaTimbrado = cuando.AddMinutes(3),
-                    Tipo = tipo, SubTotal = subtotal, Total = subtotal + Math.Round(subtotal * 0.16m, 2), Moneda = "MXN",
-                    ReceptorRfc = rfc, ReceptorNombre = nombre, UsoCfdi = "G03",
-                    Estado = n % 11 == 0 ? EstadoComprobante.Cancelado : EstadoComprobante.Vigente,
-                    XmlKey = archivo.Key, XmlSize = archivo.Size, XmlSha256 = archivo.Sha256,
-                });
+                var r = await importacion.ImportarAsync(emisor.Id, sistema, new MemoryStream(Encoding.UTF8.GetBytes(xml)), pdf: null);
+                if (r.Estado != EstadoImportacion.Importado)
+                    throw new InvalidOperationException($"No se pudo importar el comprobante de demostración {uuid}: {r.Detalle}");
+                if (n % 11 == 0)
+                    await db.Comprobantes.Where(c => c.EmisorId == emisor.Id && c.Uuid == r.Comprobante!.Uuid)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.Estado, EstadoComprobante.Cancelado));
             }
         }
-        await db.SaveChangesAsync();
     }
 }

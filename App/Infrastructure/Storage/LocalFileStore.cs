@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace AccesoDescargas.Infrastructure.Storage;
@@ -5,7 +7,8 @@ namespace AccesoDescargas.Infrastructure.Storage;
 /// <summary>
 /// Files under {DataDirectory}/files/{ab}/{sha256}.{ext}. Each write goes to a temporary file, is
 /// flushed to disk and then atomically renamed, so a crash leaves at most a temporary file that no
-/// key points to.
+/// key points to. The folder is synced after the rename too, so that a row committed afterwards never
+/// points to a file a power cut could take back.
 /// </summary>
 public sealed class LocalFileStore : IFileStore
 {
@@ -17,7 +20,15 @@ public sealed class LocalFileStore : IFileStore
         raiz = data.Combine("files");
         temporales = Path.Combine(raiz, "tmp");
         Directory.CreateDirectory(temporales);
+        // What a crash left half-written: no key points to it, so it only takes space.
+        foreach (var viejo in new DirectoryInfo(temporales).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
+        {
+            try { viejo.Delete(); } catch (IOException) { }
+        }
     }
+
+    /// <summary>Where files being written wait for their rename.</summary>
+    public string CarpetaTemporal => temporales;
 
     public async Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default)
     {
@@ -30,29 +41,40 @@ public sealed class LocalFileStore : IFileStore
         {
             string sha;
             long tamano;
-            await using (var destino = new FileStream(temporal, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            // Writes go out in 80 KB chunks from a pooled buffer, so the FileStream needs no buffer of its own.
+            var buffer = ArrayPool<byte>.Shared.Rent(81920);
+            try
             {
+                await using var destino = new FileStream(temporal, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[81920];
                 int leidos;
                 while ((leidos = await contenido.ReadAsync(buffer, ct)) > 0)
                 {
                     hash.AppendData(buffer, 0, leidos);
                     await destino.WriteAsync(buffer.AsMemory(0, leidos), ct);
                 }
-                await destino.FlushAsync(ct);
                 destino.Flush(flushToDisk: true);
                 tamano = destino.Length;
                 sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
 
             var key = $"{sha[..2]}/{sha}.{extension}";
             var final = RutaDe(key);
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            var carpeta = Path.GetDirectoryName(final)!;
+            var carpetaNueva = !Directory.Exists(carpeta);
+            Directory.CreateDirectory(carpeta);
             if (File.Exists(final))
                 File.Delete(temporal); // same content already stored
             else
+            {
                 File.Move(temporal, final, overwrite: true);
+                SincronizarCarpeta(carpeta);
+                if (carpetaNueva) SincronizarCarpeta(raiz);
+            }
             return new ArchivoGuardado(key, tamano, sha);
         }
         catch
@@ -79,6 +101,31 @@ public sealed class LocalFileStore : IFileStore
         File.Delete(RutaDe(key));
         return Task.CompletedTask;
     }
+
+    // .NET cannot open a directory as a FileStream on Unix; fsync on its descriptor makes the rename durable.
+    private static void SincronizarCarpeta(string carpeta)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // NTFS journals the rename itself
+        var fd = open(carpeta, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"No se pudo abrir la carpeta {carpeta} para sincronizarla (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (fsync(fd) != 0) throw new IOException($"No se pudo sincronizar la carpeta {carpeta} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [DllImport("libc")]
+    private static extern int close(int fd);
 
     private string RutaDe(string key)
     {

@@ -1,0 +1,135 @@
+using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Auditoria;
+using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AccesoDescargas.Features.Comprobantes;
+
+public static class ComprobantesEndpoints
+{
+    public static WebApplicationBuilder AddComprobantes(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ComprobantesOptions>(builder.Configuration.GetSection("Comprobantes"));
+        builder.Services.AddScoped<ImportacionService>();
+        builder.Services.AddScoped<ComprobantesService>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapComprobantesEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Issuer-side downloads: the signed-in staff user's emisor only; anything else is 404, like what does not exist.
+        var archivos = app.MapGroup("/comprobantes").RequireAuthorization();
+        archivos.MapGet("/{uuid}/xml", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
+            DescargarAsync(http.User.EmisorId(), uuid, pdf: false, db, store, representacion, http.RequestAborted));
+        archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
+            DescargarAsync(http.User.EmisorId(), uuid, pdf: true, db, store, representacion, http.RequestAborted));
+
+        var api = app.MapApiV1();
+        api.MapPost("/comprobantes", ImportarAsync);
+        api.MapGet("/comprobantes/{uuid}", ObtenerAsync);
+        return app;
+    }
+
+    private sealed record Archivos(long Id, string XmlKey, string? PdfKey, string? Serie, string? Folio);
+
+    private static readonly Func<AppDbContext, int, string, Task<Archivos?>> BuscarArchivos =
+        EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
+            .Where(c => c.EmisorId == emisorId && c.Uuid == uuid)
+            .Select(c => new Archivos(c.Id, c.XmlKey, c.PdfKey, c.Serie, c.Folio))
+            .FirstOrDefault());
+
+    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> DescargarAsync(
+        int emisorId, string uuid, bool pdf, AppDbContext db, IFileStore store, RepresentacionService representacion, CancellationToken ct)
+    {
+        if (!Guid.TryParseExact(uuid, "D", out _)) return TypedResults.NotFound();
+        uuid = uuid.ToUpperInvariant();
+        var a = await BuscarArchivos(db, emisorId, uuid);
+        if (a is null) return TypedResults.NotFound();
+        // A comprobante without a PDF yet gets its representación impresa now, instead of a dead link.
+        var key = !pdf ? a.XmlKey : a.PdfKey ?? (await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, ct))?.Key;
+        if (key is null) return TypedResults.NotFound();
+
+        var nombre = ComprobantesService.NombreArchivo(uuid, a.Serie, a.Folio, pdf ? "pdf" : "xml");
+        var tipo = pdf ? "application/pdf" : "application/xml";
+        if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, nombre);
+        return store.Abrir(key) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Created<ComprobanteResumen>, Ok<ComprobanteResumen>, ProblemHttpResult>> ImportarAsync(
+        HttpContext http, ImportacionService importacion, IOptions<ComprobantesOptions> options, CancellationToken ct)
+    {
+        var limites = options.Value;
+        var maximo = limites.XmlTamanoMaximo + limites.PdfTamanoMaximo + 64 * 1024;
+        var excede = $"La petición excede el tamaño máximo: XML de hasta {ComprobantesOptions.Megas(limites.XmlTamanoMaximo)} y PDF de hasta {ComprobantesOptions.Megas(limites.PdfTamanoMaximo)}.";
+        if (http.Request.ContentLength > maximo)
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", excede);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limite)
+            limite.MaxRequestBodySize = maximo;
+        if (!http.Request.HasFormContentType)
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida", "Envíe multipart/form-data con el campo «xml» (y, si lo tiene, «pdf»).");
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", excede);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida", "El cuerpo multipart/form-data no es válido.");
+        }
+
+        var xml = form.Files.GetFile("xml");
+        var pdf = form.Files.GetFile("pdf");
+        if (xml is null || xml.Length == 0)
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Falta el XML", "Envíe el CFDI en el campo «xml».");
+        if (xml.Length > limites.XmlTamanoMaximo)
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", limites.MensajeXmlExcede);
+        if (pdf?.Length > limites.PdfTamanoMaximo)
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", limites.MensajePdfExcede);
+
+        await using var xmlFlujo = xml.OpenReadStream();
+        await using var pdfFlujo = pdf is { Length: > 0 } ? pdf.OpenReadStream() : null;
+        var actor = new Actor("api", http.Connection.RemoteIpAddress?.ToString());
+        ResultadoImportacion r;
+        try
+        {
+            r = await importacion.ImportarAsync(http.User.EmisorId(), actor, xmlFlujo, pdfFlujo, ct);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Archivo rechazado", e.Message);
+        }
+        return r switch
+        {
+            { Estado: EstadoImportacion.Importado } => TypedResults.Created($"/api/v1/comprobantes/{r.Comprobante!.Uuid}", r.Comprobante),
+            // The same comprobante again, now with the PDF it lacked: the PDF was added.
+            { Estado: EstadoImportacion.Duplicado, PdfGuardado: true } => TypedResults.Ok(r.Comprobante!),
+            { Estado: EstadoImportacion.Duplicado } => ApiV1.Problema(StatusCodes.Status409Conflict, "Comprobante duplicado", r.Detalle,
+                new Dictionary<string, object?> { ["uuid"] = r.Comprobante?.Uuid }),
+            _ => ApiV1.Problema(StatusCodes.Status400BadRequest, "CFDI rechazado", r.Detalle.StartsWith("PDF:", StringComparison.Ordinal) ? r.Detalle[4..].Trim() : r.Detalle),
+        };
+    }
+
+    private static async Task<Results<Ok<ComprobanteResumen>, ProblemHttpResult>> ObtenerAsync(string uuid, HttpContext http, AppDbContext db, CancellationToken ct)
+    {
+        var emisorId = http.User.EmisorId();
+        var buscado = uuid.Trim().ToUpperInvariant();
+        var c = await db.Comprobantes.AsNoTracking()
+            .Where(x => x.EmisorId == emisorId && x.Uuid == buscado)
+            .Select(x => new ComprobanteResumen(x.Uuid, x.Version, x.Tipo, x.Serie, x.Folio, x.Fecha, x.Total, x.Moneda, x.ReceptorRfc, x.ReceptorNombre))
+            .SingleOrDefaultAsync(ct);
+        return c is null
+            ? ApiV1.Problema(StatusCodes.Status404NotFound, "No encontrado", $"No existe un comprobante con el UUID {buscado}.")
+            : TypedResults.Ok(c);
+    }
+}

@@ -1,0 +1,473 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using AccesoDescargas.Features.Auditoria;
+using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AccesoDescargas.Features.Comprobantes;
+
+public enum EstadoImportacion { Importado, Duplicado, Rechazado }
+
+/// <summary>One line of the result table: what happened to one file (a loose file or a ZIP entry).</summary>
+public sealed record ResultadoArchivo(string Archivo, EstadoImportacion Estado, string Detalle, string? Uuid = null);
+
+/// <summary>A file to import. <paramref name="Tamano"/> is checked before opening when known.</summary>
+public sealed record ArchivoEntrante(string Nombre, long? Tamano, Func<CancellationToken, Task<Stream>> AbrirAsync);
+
+public sealed record AvanceImportacion(int Procesados, int Total, string Archivo);
+
+/// <summary>What integrators and the page learn of a comprobante; the API's JSON.</summary>
+public sealed record ComprobanteResumen(
+    string Uuid, string Version, string Tipo, string? Serie, string? Folio, DateTime Fecha,
+    decimal Total, string Moneda, string ReceptorRfc, string? ReceptorNombre);
+
+public sealed record ResultadoImportacion(EstadoImportacion Estado, string Detalle, ComprobanteResumen? Comprobante = null, bool PdfGuardado = false);
+
+/// <summary>
+/// The one way comprobantes come in (page upload, ZIP, API, demo data): validate the XML, store the
+/// files durably, then commit the row with its cliente, access and audit event in one transaction.
+/// A failure before the commit leaves at most unreferenced files that nobody can download.
+/// </summary>
+public sealed partial class ImportacionService(
+    IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, ClientesService clientes, RepresentacionService representacion,
+    IOptions<ComprobantesOptions> options, DataDirectory data, ILogger<ImportacionService> logger)
+{
+    private readonly ComprobantesOptions limites = options.Value;
+    private readonly string temporales = data.Combine("tmp", "importacion");
+
+    private sealed record EmisorImportacion(int Id, string Rfc);
+
+    private sealed record Existente(long Id, string? PdfKey, bool PdfGenerado);
+
+    private static readonly Func<AppDbContext, int, string, Task<Existente?>> BuscarExistente =
+        EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
+            .Where(c => c.EmisorId == emisorId && c.Uuid == uuid)
+            .Select(c => new Existente(c.Id, c.PdfKey, c.PdfGenerado))
+            .FirstOrDefault());
+
+    public const string MensajeErrorAlGuardar = "No se pudo guardar el comprobante por un error del servidor; intente de nuevo.";
+
+    /// <summary>Imports one XML with its optional PDF (the API and the demo data).</summary>
+    public async Task<ResultadoImportacion> ImportarAsync(int emisorId, Actor actor, Stream xml, Stream? pdf, CancellationToken ct = default)
+    {
+        var emisor = await EmisorAsync(emisorId, ct);
+        var pdfEntrante = pdf is null ? null : new ArchivoEntrante("pdf", null, _ => Task.FromResult(pdf));
+        return await ImportarXmlAsync(emisor, actor, "xml", xml, _ => pdfEntrante, ct);
+    }
+
+    /// <summary>
+    /// Imports what the user dropped on the page: XMLs, PDFs paired to them by equal base name or by
+    /// the UUID in the PDF's name, and ZIPs holding both. Each file gets one result.
+    /// </summary>
+    public async Task<IReadOnlyList<ResultadoArchivo>> ImportarLoteAsync(
+        int emisorId, Actor actor, IReadOnlyList<ArchivoEntrante> entrantes, IProgress<AvanceImportacion>? avance = null, CancellationToken ct = default)
+    {
+        var emisor = await EmisorAsync(emisorId, ct);
+        var lote = new Lote(entrantes.Count, avance);
+        var sueltos = new List<ArchivoEntrante>();
+        foreach (var archivo in entrantes)
+        {
+            if (Extension(archivo.Nombre) == ".zip")
+                await ImportarZipAsync(emisor, actor, archivo, lote, ct);
+            else
+                sueltos.Add(archivo);
+        }
+        await ImportarGrupoAsync(emisor, actor, sueltos, lote, ct);
+        return lote.Resultados;
+    }
+
+    private sealed class Lote(int total, IProgress<AvanceImportacion>? avance)
+    {
+        public List<ResultadoArchivo> Resultados { get; } = [];
+        public int Total { get; set; } = total;
+        private int procesados;
+
+        public void Agregar(ResultadoArchivo resultado)
+        {
+            Resultados.Add(resultado);
+            avance?.Report(new AvanceImportacion(++procesados, Math.Max(Total, procesados), resultado.Archivo));
+        }
+    }
+
+    private async Task ImportarGrupoAsync(EmisorImportacion emisor, Actor actor, List<ArchivoEntrante> grupo, Lote lote, CancellationToken ct)
+    {
+        var xmls = new List<ArchivoEntrante>();
+        var pdfs = new List<ArchivoEntrante>();
+        foreach (var archivo in grupo)
+        {
+            switch (Extension(archivo.Nombre))
+            {
+                case ".xml": xmls.Add(archivo); break;
+                case ".pdf": pdfs.Add(archivo); break;
+                case ".zip": lote.Agregar(new(archivo.Nombre, EstadoImportacion.Rechazado, "No se admiten archivos ZIP dentro de un ZIP.")); break;
+                default: lote.Agregar(new(archivo.Nombre, EstadoImportacion.Rechazado, "Tipo de archivo no admitido: sólo se aceptan XML, PDF y ZIP.")); break;
+            }
+        }
+
+        var usados = new HashSet<ArchivoEntrante>();
+        foreach (var xml in xmls)
+        {
+            ArchivoEntrante? pdfUsado = null;
+            ArchivoEntrante? Emparejar(string uuid)
+            {
+                pdfUsado = pdfs.FirstOrDefault(p => !usados.Contains(p) && MismoNombreBase(p.Nombre, xml.Nombre))
+                           ?? pdfs.FirstOrDefault(p => !usados.Contains(p) && UuidEnNombre(p.Nombre) == uuid);
+                if (pdfUsado is not null) usados.Add(pdfUsado);
+                return pdfUsado;
+            }
+
+            var resultado = await ImportarEntranteAsync(emisor, actor, xml, Emparejar, ct);
+            lote.Agregar(new(xml.Nombre, resultado.Estado, resultado.Detalle, resultado.Comprobante?.Uuid));
+            if (pdfUsado is not null)
+                lote.Agregar(ResultadoDelPdf(pdfUsado, xml, resultado));
+        }
+
+        foreach (var pdf in pdfs.Where(p => !usados.Contains(p)))
+            lote.Agregar(await AgregarPdfSueltoAsync(emisor, actor, pdf, ct));
+    }
+
+    private static ResultadoArchivo ResultadoDelPdf(ArchivoEntrante pdf, ArchivoEntrante xml, ResultadoImportacion r)
+    {
+        var uuid = r.Comprobante?.Uuid;
+        if (r.PdfGuardado)
+            return new(pdf.Nombre, EstadoImportacion.Importado, $"PDF de {NombreCorto(xml.Nombre)}.", uuid);
+        if (r.Estado == EstadoImportacion.Duplicado)
+            return new(pdf.Nombre, EstadoImportacion.Duplicado, "El comprobante ya tenía su PDF; no se reemplazó.", uuid);
+        return new(pdf.Nombre, EstadoImportacion.Rechazado,
+            r.Estado == EstadoImportacion.Rechazado && r.Detalle.StartsWith("PDF:", StringComparison.Ordinal)
+                ? r.Detalle[4..].Trim()
+                : $"Su XML ({NombreCorto(xml.Nombre)}) no se importó.", uuid);
+    }
+
+    private async Task<ResultadoImportacion> ImportarEntranteAsync(
+        EmisorImportacion emisor, Actor actor, ArchivoEntrante xml, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
+    {
+        if (xml.Tamano > limites.XmlTamanoMaximo)
+            return new(EstadoImportacion.Rechazado, limites.MensajeXmlExcede);
+        try
+        {
+            await using var flujo = await xml.AbrirAsync(ct);
+            return await ImportarXmlAsync(emisor, actor, xml.Nombre, flujo, pdfPara, ct);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return new(EstadoImportacion.Rechazado, e.Message);
+        }
+        catch (InvalidDataException)
+        {
+            return new(EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One bad file must not end the whole upload; the user sees which one failed.
+            logger.LogError(e, "Error al importar {Archivo}", xml.Nombre);
+            return new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
+        }
+    }
+
+    private async Task<ResultadoImportacion> ImportarXmlAsync(
+        EmisorImportacion emisor, Actor actor, string nombre, Stream origen, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
+    {
+        CfdiLeido cfdi;
+        await using var xml = await ArchivoTemporal.CopiarAsync(origen, limites.XmlTamanoMaximo, temporales,
+            limites.MensajeXmlExcede, ct);
+        try
+        {
+            cfdi = await CfdiReader.LeerAsync(xml, emisor.Rfc, limites.XmlTamanoMaximo, ct);
+        }
+        catch (CfdiRechazadoException e)
+        {
+            return new(EstadoImportacion.Rechazado, e.Message);
+        }
+
+        var resumen = Resumen(cfdi);
+        var pdfEntrante = pdfPara(cfdi.Uuid);
+        Existente? existente;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
+        if (existente is not null)
+            return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
+
+        ArchivoGuardado? pdf = null;
+        if (pdfEntrante is not null)
+        {
+            try
+            {
+                pdf = await GuardarPdfAsync(pdfEntrante, ct);
+            }
+            catch (ArchivoRechazadoException e)
+            {
+                // The XML is fine but its PDF is not: nothing is imported, so the pair can be fixed and sent again.
+                return new(EstadoImportacion.Rechazado, "PDF: " + e.Message, resumen);
+            }
+        }
+        xml.Position = 0;
+        var guardado = await archivos.GuardarAsync(xml, "xml", ct);
+
+        for (var intento = 1; ; intento++)
+        {
+            try
+            {
+                await GuardarFilaAsync(emisor, actor, nombre, cfdi, guardado, pdf, ct);
+                break;
+            }
+            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                // A concurrent import committed first: either this same UUID (a duplicate after all) or the
+                // same new receptor's cliente, which now exists, so one more attempt goes through.
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
+                if (existente is not null) return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
+                if (intento == 2) throw;
+            }
+        }
+        // Without a PDF, the representación impresa is generated in the background, off this request.
+        if (pdf is null) representacion.Despertar();
+        return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
+    }
+
+    private async Task GuardarFilaAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiLeido cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Comprobantes.Add(new Comprobante
+        {
+            EmisorId = emisor.Id,
+            Uuid = cfdi.Uuid,
+            Version = cfdi.Version,
+            Serie = Acotar(cfdi.Serie, 25),
+            Folio = Acotar(cfdi.Folio, 40),
+            Fecha = cfdi.Fecha,
+            FechaTimbrado = cfdi.FechaTimbrado,
+            Tipo = cfdi.Tipo,
+            SubTotal = cfdi.SubTotal,
+            Total = cfdi.Total,
+            Moneda = Acotar(cfdi.Moneda, 3)!,
+            ReceptorRfc = cfdi.ReceptorRfc,
+            ReceptorNombre = Acotar(cfdi.ReceptorNombre, 300),
+            UsoCfdi = cfdi.UsoCfdi,
+            UuidsRelacionados = cfdi.UuidsRelacionados.Count == 0 ? null : string.Join(',', cfdi.UuidsRelacionados),
+            XmlKey = guardado.Key, XmlSize = guardado.Size, XmlSha256 = guardado.Sha256,
+            PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
+        });
+        await clientes.AsegurarClienteAsync(db, emisor.Id, cfdi.ReceptorRfc, Acotar(cfdi.ReceptorNombre, 300), ct);
+        Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<ResultadoImportacion> DuplicadoAsync(
+        EmisorImportacion emisor, Actor actor, Existente existente, ComprobanteResumen resumen, ArchivoEntrante? pdfEntrante, CancellationToken ct)
+    {
+        var yaImportado = $"Ya estaba importado (UUID {resumen.Uuid}).";
+        if (pdfEntrante is null || (existente.PdfKey is not null && !existente.PdfGenerado))
+            return new(EstadoImportacion.Duplicado, yaImportado, resumen);
+        try
+        {
+            var pdf = await GuardarPdfAsync(pdfEntrante, ct);
+            return await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, resumen.Uuid, pdf, ct)
+                ? new(EstadoImportacion.Duplicado, yaImportado + " Se agregó su PDF.", resumen, PdfGuardado: true)
+                : new(EstadoImportacion.Duplicado, yaImportado, resumen);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return new(EstadoImportacion.Duplicado, yaImportado + " Su PDF no se agregó: " + e.Message, resumen);
+        }
+    }
+
+    /// <summary>A PDF without its XML in the same upload: attached when its name carries the UUID of a comprobante already imported.</summary>
+    private async Task<ResultadoArchivo> AgregarPdfSueltoAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante pdfEntrante, CancellationToken ct)
+    {
+        var uuid = UuidEnNombre(pdfEntrante.Nombre);
+        Existente? existente = null;
+        if (uuid is not null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            existente = await BuscarExistente(db, emisor.Id, uuid);
+        }
+        if (existente is null)
+            return new(pdfEntrante.Nombre, EstadoImportacion.Rechazado,
+                "No se encontró el XML de este PDF. Súbalo junto con su XML (con el mismo nombre o con el UUID en el nombre del PDF).");
+        if (existente.PdfKey is not null && !existente.PdfGenerado)
+            return new(pdfEntrante.Nombre, EstadoImportacion.Duplicado, "El comprobante ya tenía su PDF; no se reemplazó.", uuid);
+        try
+        {
+            var pdf = await GuardarPdfAsync(pdfEntrante, ct);
+            return await AdjuntarPdfAsync(emisor.Id, actor, existente.Id, uuid!, pdf, ct)
+                ? new(pdfEntrante.Nombre, EstadoImportacion.Importado, $"PDF agregado al comprobante {uuid}.", uuid)
+                : new(pdfEntrante.Nombre, EstadoImportacion.Duplicado, "El comprobante ya tenía su PDF; no se reemplazó.", uuid);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return new(pdfEntrante.Nombre, EstadoImportacion.Rechazado, e.Message, uuid);
+        }
+    }
+
+    /// <summary>False when the comprobante got an uploaded PDF meanwhile: the first upload wins.</summary>
+    private async Task<bool> AdjuntarPdfAsync(int emisorId, Actor actor, long comprobanteId, string uuid, ArchivoGuardado pdf, CancellationToken ct)
+    {
+        // Representación owns the rule "an uploaded PDF replaces a generated one, never another uploaded one".
+        if (!await representacion.AdjuntarPdfSubidoAsync(emisorId, comprobanteId, pdf, ct)) return false;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        Eventos.Registrar(db, emisorId, actor.Quien, "comprobante.pdf_agregado", uuid: uuid, ip: actor.Ip);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<ArchivoGuardado> GuardarPdfAsync(ArchivoEntrante pdf, CancellationToken ct)
+    {
+        var excede = limites.MensajePdfExcede;
+        if (pdf.Tamano > limites.PdfTamanoMaximo) throw new ArchivoRechazadoException(excede);
+        await using var origen = await pdf.AbrirAsync(ct);
+        await using var copia = await ArchivoTemporal.CopiarAsync(origen, limites.PdfTamanoMaximo, temporales, excede, ct);
+        if (!await EsPdfAsync(copia, ct))
+            throw new ArchivoRechazadoException($"El archivo {NombreCorto(pdf.Nombre)} no es un PDF válido.");
+        copia.Position = 0;
+        return await archivos.GuardarAsync(copia, "pdf", ct);
+    }
+
+    // PDF readers accept the "%PDF-" header anywhere in the first 1024 bytes.
+    private static async Task<bool> EsPdfAsync(Stream pdf, CancellationToken ct)
+    {
+        var inicio = new byte[1024];
+        var n = await pdf.ReadAtLeastAsync(inicio, inicio.Length, throwOnEndOfStream: false, ct);
+        return inicio.AsSpan(0, n).IndexOf("%PDF-"u8) >= 0;
+    }
+
+    private async Task ImportarZipAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante zip, Lote lote, CancellationToken ct)
+    {
+        var excede = $"El ZIP excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.ZipTamanoMaximo)}.";
+        if (zip.Tamano > limites.ZipTamanoMaximo)
+        {
+            lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, excede));
+            return;
+        }
+        Stream? copia = null;
+        ZipArchive? archivo = null;
+        try
+        {
+            await using (var origen = await zip.AbrirAsync(ct))
+                copia = await ArchivoTemporal.CopiarAsync(origen, limites.ZipTamanoMaximo, temporales, excede, ct);
+            archivo = await ZipArchive.CreateAsync(copia, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, ct);
+            var entradas = archivo.Entries;
+            if (entradas.Count > limites.ZipEntradasMaximas)
+                throw new ArchivoRechazadoException($"El ZIP contiene {entradas.Count:N0} archivos; el máximo es {limites.ZipEntradasMaximas:N0}.");
+            var expandido = $"El contenido del ZIP excede {ComprobantesOptions.Megas(limites.ZipTamanoExpandidoMaximo)} al descomprimirse.";
+            if (entradas.Sum(e => e.Length) > limites.ZipTamanoExpandidoMaximo)
+                throw new ArchivoRechazadoException(expandido);
+
+            // Declared sizes can lie: the bytes actually inflated are counted against the same budget.
+            var presupuesto = new Presupuesto(limites.ZipTamanoExpandidoMaximo, expandido);
+            var grupo = new List<ArchivoEntrante>();
+            var rechazadas = new List<ResultadoArchivo>();
+            foreach (var entrada in entradas)
+            {
+                if (entrada.FullName.EndsWith('/') || entrada.FullName.EndsWith('\\')) continue; // a folder
+                var nombre = $"{zip.Nombre} › {entrada.FullName}";
+                if (!RutaSegura(entrada.FullName))
+                {
+                    rechazadas.Add(new(nombre, EstadoImportacion.Rechazado, "Ruta no permitida dentro del ZIP (absoluta o con «..»)."));
+                    continue;
+                }
+                var e = entrada;
+                grupo.Add(new ArchivoEntrante(nombre, e.Length, async c => new FlujoPresupuestado(await e.OpenAsync(c), presupuesto)));
+            }
+            if (grupo.Count + rechazadas.Count == 0)
+                throw new ArchivoRechazadoException("El ZIP no contiene archivos.");
+            // The ZIP counted as one file in the progress; now its entries do instead.
+            lote.Total += grupo.Count + rechazadas.Count - 1;
+            rechazadas.ForEach(lote.Agregar);
+            await ImportarGrupoAsync(emisor, actor, grupo, lote, ct);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, e.Message));
+        }
+        catch (InvalidDataException)
+        {
+            lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, "El archivo no es un ZIP válido o está dañado."));
+        }
+        finally
+        {
+            if (archivo is not null) await archivo.DisposeAsync();
+            if (copia is not null) await copia.DisposeAsync();
+        }
+    }
+
+    private sealed class Presupuesto(long bytes, string mensaje)
+    {
+        private long restante = bytes;
+
+        public void Consumir(int n)
+        {
+            restante -= n;
+            if (restante < 0) throw new ArchivoRechazadoException(mensaje);
+        }
+    }
+
+    private sealed class FlujoPresupuestado(Stream interno, Presupuesto presupuesto) : Stream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => Contar(interno.Read(buffer, offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Contar(await interno.ReadAsync(buffer, ct));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        private int Contar(int n) { presupuesto.Consumir(n); return n; }
+        protected override void Dispose(bool disposing) { if (disposing) interno.Dispose(); base.Dispose(disposing); }
+        public override ValueTask DisposeAsync() => interno.DisposeAsync();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private async Task<EmisorImportacion> EmisorAsync(int emisorId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Emisores.Where(e => e.Id == emisorId).Select(e => new EmisorImportacion(e.Id, e.Rfc)).SingleAsync(ct);
+    }
+
+    internal static ComprobanteResumen Resumen(CfdiLeido c) =>
+        new(c.Uuid, c.Version, c.Tipo, c.Serie, c.Folio, c.Fecha, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre);
+
+    private static bool RutaSegura(string ruta)
+    {
+        var r = ruta.Replace('\\', '/');
+        return r.Length > 0 && r[0] != '/' && !r.Contains(':') && !r.Split('/').Contains("..");
+    }
+
+    private static string Extension(string nombre) => Path.GetExtension(NombreCorto(nombre)).ToLowerInvariant();
+
+    /// <summary>The file's own name, without the ZIP and folders it came in.</summary>
+    private static string NombreCorto(string nombre)
+    {
+        var i = nombre.LastIndexOfAny(['/', '\\', '›']);
+        return (i < 0 ? nombre : nombre[(i + 1)..]).Trim();
+    }
+
+    private static bool MismoNombreBase(string a, string b) =>
+        string.Equals(SinExtension(a), SinExtension(b), StringComparison.OrdinalIgnoreCase);
+
+    private static string SinExtension(string nombre)
+    {
+        var punto = nombre.LastIndexOf('.');
+        return punto < 0 ? nombre : nombre[..punto];
+    }
+
+    internal static string? UuidEnNombre(string nombre)
+    {
+        var m = UuidRegex().Match(NombreCorto(nombre));
+        return m.Success ? m.Value.ToUpperInvariant() : null;
+    }
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial Regex UuidRegex();
+
+    private static string? Acotar(string? texto, int maximo) => texto is null || texto.Length <= maximo ? texto : texto[..maximo];
+}
