@@ -31,6 +31,7 @@ public class DialogosAccesoTests : BunitContext
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<AccesosService>();
         Services.AddScoped<SesionEmisor>();
+        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
     }
 
     private async Task<(IRenderedComponent<MudDialogProvider> Proveedor, IDialogReference Dialogo)> AbrirAsync<T>(DialogParameters<T>? parametros = null) where T : Microsoft.AspNetCore.Components.IComponent

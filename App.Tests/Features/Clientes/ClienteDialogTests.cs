@@ -25,6 +25,7 @@ public sealed class ClienteDialogTests : BunitContext
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClientesService>());
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<SesionEmisor>();
+        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
         var auth = AddAuthorization();
         auth.SetAuthorized(AppFactory.AdminEmail);
         auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));

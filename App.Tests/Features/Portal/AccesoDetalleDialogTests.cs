@@ -27,6 +27,7 @@ public class AccesoDetalleDialogTests : BunitContext
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<ActividadPortalService>();
         Services.AddScoped<SesionEmisor>();
+        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
     }
 
     private async Task<IRenderedComponent<MudDialogProvider>> AbrirAsync(int accesoId)

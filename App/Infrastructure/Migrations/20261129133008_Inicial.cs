@@ -202,7 +202,7 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     EmisorId = table.Column<int>(type: "INTEGER", nullable: false),
                     Rfc = table.Column<string>(type: "TEXT", maxLength: 13, nullable: false),
-                    Nombre = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Nombre = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false, collation: "NOCASE"),
                     Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
                     RegimenFiscal = table.Column<string>(type: "TEXT", nullable: true),
                     CodigoPostal = table.Column<string>(type: "TEXT", nullable: true),
@@ -366,10 +366,25 @@ namespace AccesoDescargas.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Accesos_EmisorId_ContrasenaCambiadaEn",
+                table: "Accesos",
+                columns: new[] { "EmisorId", "ContrasenaCambiadaEn" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Accesos_EmisorId_Rfc",
                 table: "Accesos",
                 columns: new[] { "EmisorId", "Rfc" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accesos_EmisorId_UltimoAccesoEn",
+                table: "Accesos",
+                columns: new[] { "EmisorId", "UltimoAccesoEn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accesos_EmisorId_UltimoEnvioEn",
+                table: "Accesos",
+                columns: new[] { "EmisorId", "UltimoEnvioEn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_EmisorId",
