@@ -43,5 +43,6 @@ public class LayoutTests : BunitContext
         Assert.Equal("ESCUELA KEMPER URGATE SA DE CV", layout.Find("[data-testid=emisor-nombre]").TextContent.Trim());
         Assert.NotNull(layout.Find("#contenido"));
         Assert.NotNull(layout.Find("button[aria-label='Mostrar u ocultar el menú']"));
+        Assert.NotNull(layout.Find("button[aria-label='Cuenta de usuario']"));
     }
 }

@@ -18,7 +18,7 @@ public static class AccesosApiEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<AccesoCreadoApi>, ProblemHttpResult>> CrearAsync(HttpContext http, AccesosService accesos, CancellationToken ct)
+    private static async Task<Results<Created<AccesoCreadoApi>, ProblemHttpResult>> CrearAsync(HttpContext http, AccesosService accesos, Portal.UrlPublica urlPublica, CancellationToken ct)
     {
         CrearAccesoApi? solicitud;
         try
@@ -36,7 +36,7 @@ public static class AccesosApiEndpoints
         // Integrators may omit the password: a generated one is set, and mailed when asked to.
         var contrasena = string.IsNullOrEmpty(solicitud.Password) ? ContrasenaPolitica.Generar() : solicitud.Password;
         var actor = new Actor("api", http.Connection.RemoteIpAddress?.ToString());
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var baseUrl = urlPublica.Base($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
         // A wrong check digit is only a warning (SAT issued such RFCs); there is nobody to show it to, so it is accepted.
         var r = await accesos.CrearAsync(http.User.EmisorId(),
             new CrearAccesoInput(solicitud.Rfc ?? "", contrasena, solicitud.Email, solicitud.Enviar == true, AceptarAdvertenciaRfc: true),
