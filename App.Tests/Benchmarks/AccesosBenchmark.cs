@@ -20,8 +20,8 @@ public class AccesosBenchmark(ITestOutputHelper salida)
         {
             var hash = app.Services.GetRequiredService<ContrasenaHasher>().Hash("BenchClave2026");
             var conexion = (SqliteConnection)db.Database.GetDbConnection();
-            await conexion.OpenAsync();
-            await using var tx = await conexion.BeginTransactionAsync();
+            await conexion.OpenAsync(Xunit.TestContext.Current.CancellationToken);
+            await using var tx = await conexion.BeginTransactionAsync(Xunit.TestContext.Current.CancellationToken);
             var cmd = conexion.CreateCommand();
             cmd.CommandText = """
                 INSERT INTO Accesos (EmisorId, Rfc, PasswordHash, Origen, Habilitado, CreadoEn, ContrasenaCambiadaEn, Descargas, IntentosFallidos, SelloSeguridad)
@@ -39,12 +39,12 @@ public class AccesosBenchmark(ITestOutputHelper salida)
                 var letras = new string(Enumerable.Range(0, 3).Select(_ => (char)('A' + rnd.Next(26))).ToArray());
                 pRfc.Value = $"{letras}{rnd.Next(60, 99):00}{rnd.Next(1, 13):00}{rnd.Next(1, 29):00}{i:X3}"[..12];
                 pNombre.Value = $"{nombres[i % nombres.Length]} {letras} {i} SA DE CV";
-                try { await cmd.ExecuteNonQueryAsync(); } catch (SqliteException) { } // a rare duplicate RFC: skip
+                try { await cmd.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken); } catch (SqliteException) { } // a rare duplicate RFC: skip
             }
-            await tx.CommitAsync();
+            await tx.CommitAsync(Xunit.TestContext.Current.CancellationToken);
             await using var analizar = conexion.CreateCommand();
             analizar.CommandText = "ANALYZE;";
-            await analizar.ExecuteNonQueryAsync();
+            await analizar.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken);
         }
 
         async Task<(double Mediana, double Primera, int Total)> MedirAsync(ConsultaAccesos consulta)

@@ -72,7 +72,7 @@ public class AccesosNavegadorTests(Navegador navegador)
         await Expect(dialogo).ToBeHiddenAsync();
         await using (var db = app.CrearDb())
         {
-            var hash = await db.Accesos.Where(a => a.Rfc == "XIQB891116QE4").Select(a => a.PasswordHash).SingleAsync();
+            var hash = await db.Accesos.Where(a => a.Rfc == "XIQB891116QE4").Select(a => a.PasswordHash).SingleAsync(Xunit.TestContext.Current.CancellationToken);
             Assert.Equal(VerificacionContrasena.Correcta, app.Services.GetRequiredService<ContrasenaHasher>().Verificar(hash, "ClaveNueva2026"));
         }
 

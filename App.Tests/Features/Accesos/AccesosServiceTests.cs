@@ -44,7 +44,7 @@ public class AccesosServiceTests
         Assert.Contains("MCI7306249Y1", correo.TextBody);
         Assert.Contains("http://portal.test/portal/demo/ingresar?rfc=MCI7306249Y1", correo.TextBody);
         Assert.Contains("href=\"http://portal.test/portal/demo/ingresar?rfc=MCI7306249Y1\"", correo.HtmlBody);
-        var contrasena = Regex.Match(correo.TextBody, @"Contraseña: (\S+)").Groups[1].Value;
+        var contrasena = Regex.Match(correo.TextBody!, @"Contraseña: (\S+)").Groups[1].Value;
 
         await using var despues = app.CrearDb();
         var acceso = await despues.Accesos.SingleAsync(a => a.Id == id, Ct);

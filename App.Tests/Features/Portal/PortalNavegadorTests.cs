@@ -117,7 +117,7 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await page.GetByRole(AriaRole.Button, new() { Name = "Enviar nueva contraseña" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Si el RFC y el correo coinciden con un acceso registrado");
         await Navegador.CapturarAsync(page, "05-portal-recuperar-enviado");
-        var recuperacion = await smtp.EsperarCorreoAsync(m => m.Subject.StartsWith("Nueva contraseña"));
+        var recuperacion = await smtp.EsperarCorreoAsync(m => m.Subject?.StartsWith("Nueva contraseña") == true);
         var recuperada = NuevaContrasenaRegex().Match(recuperacion.TextBody!).Groups[1].Value;
         await page.GetByRole(AriaRole.Link, new() { Name = "Volver a ingresar" }).ClickAsync();
         await page.GetByLabel("Contraseña").FillAsync(recuperada);

@@ -17,9 +17,10 @@ public sealed class EntregaSmtp(IOptions<SmtpOptions> options) : IEntregaCorreo
     {
         var o = options.Value;
         using var smtp = new SmtpClient { Timeout = 30_000 };
-        await smtp.ConnectAsync(o.Host, o.Port, Enum.Parse<SecureSocketOptions>(o.Security, ignoreCase: true), ct);
+        // Registered only when Smtp:Host is set.
+        await smtp.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.Security, ignoreCase: true), ct);
         if (!string.IsNullOrEmpty(o.User))
-            await smtp.AuthenticateAsync(o.User, o.Password, ct);
+            await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
         await smtp.SendAsync(mensaje, ct);
         await smtp.DisconnectAsync(quit: true, ct);
     }
