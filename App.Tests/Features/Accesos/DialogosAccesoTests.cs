@@ -1,15 +1,12 @@
-using System.Security.Claims;
 using AccesoDescargas.Features.Accesos;
-using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Tests.Infrastructure;
 using AngleSharp.Dom;
 using Bunit;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 
@@ -20,27 +17,15 @@ public class DialogosAccesoTests : BunitContext
 
     private void Configurar(AppFactory app)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        var auth = AddAuthorization();
-        auth.SetAuthorized(AppFactory.AdminEmail);
-        auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));
+        this.ComoPersonalDelEmisor();
         Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>());
         Services.AddSingleton(app.Services.GetRequiredService<ContrasenaHasher>());
         Services.AddSingleton(app.Services.GetRequiredService<Outbox>());
-        Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<AccesosService>();
-        Services.AddScoped<SesionEmisor>();
-        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
     }
 
-    private async Task<(IRenderedComponent<MudDialogProvider> Proveedor, IDialogReference Dialogo)> AbrirAsync<T>(DialogParameters<T>? parametros = null) where T : Microsoft.AspNetCore.Components.IComponent
-    {
-        var proveedor = Render<MudDialogProvider>();
-        IDialogReference? referencia = null;
-        await proveedor.InvokeAsync(async () => referencia = await Services.GetRequiredService<IDialogService>().ShowAsync<T>("", parametros ?? []));
-        return (proveedor, referencia!);
-    }
+    private Task<(IRenderedComponent<MudDialogProvider> Proveedor, IDialogReference Dialogo)> AbrirAsync<T>(DialogParameters<T>? parametros = null) where T : Microsoft.AspNetCore.Components.IComponent =>
+        this.AbrirDialogoAsync(parametros);
 
     private static IElement Campo(IRenderedComponent<MudDialogProvider> p, string etiqueta)
     {

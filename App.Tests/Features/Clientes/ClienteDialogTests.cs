@@ -1,13 +1,10 @@
-using System.Security.Claims;
 using AccesoDescargas.Features.Clientes;
-using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Tests.Infrastructure;
 using AngleSharp.Dom;
 using Bunit;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace AccesoDescargas.Tests.Features.Clientes;
 
@@ -19,16 +16,9 @@ public sealed class ClienteDialogTests : BunitContext
 
     public ClienteDialogTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        this.ComoPersonalDelEmisor();
         scope = app.Services.CreateScope();
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClientesService>());
-        Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
-        Services.AddScoped<SesionEmisor>();
-        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
-        var auth = AddAuthorization();
-        auth.SetAuthorized(AppFactory.AdminEmail);
-        auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, "1"), new Claim(UsuarioClaimsFactory.EmisorNombreClaim, "ESCUELA KEMPER URGATE SA DE CV"));
     }
 
     [Fact]
@@ -106,11 +96,9 @@ public sealed class ClienteDialogTests : BunitContext
 
     private async Task<(IRenderedComponent<MudDialogProvider>, IDialogReference)> AbrirAsync(int? id = null)
     {
-        var proveedor = Render<MudDialogProvider>();
-        var dialogos = Services.GetRequiredService<IDialogService>();
         var parametros = new DialogParameters<ClienteDialog>();
         if (id is not null) parametros.Add(d => d.Id, id);
-        var referencia = await proveedor.InvokeAsync(() => dialogos.ShowAsync<ClienteDialog>(id is null ? "Nuevo cliente" : "Editar cliente", parametros));
+        var (proveedor, referencia) = await this.AbrirDialogoAsync(parametros, id is null ? "Nuevo cliente" : "Editar cliente");
         proveedor.WaitForElement(".mud-dialog form");
         return (proveedor, referencia);
     }

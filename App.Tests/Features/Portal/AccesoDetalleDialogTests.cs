@@ -1,14 +1,11 @@
-using System.Security.Claims;
 using AccesoDescargas.Features.Accesos;
-using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Tests.Infrastructure;
 using Bunit;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
 
 namespace AccesoDescargas.Tests.Features.Portal;
@@ -18,25 +15,13 @@ public class AccesoDetalleDialogTests : BunitContext
 {
     private void Configurar(AppFactory app, int emisorId = 1)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        var auth = AddAuthorization();
-        auth.SetAuthorized(AppFactory.AdminEmail);
-        auth.SetClaims(new Claim(UsuarioClaimsFactory.EmisorIdClaim, emisorId.ToString()));
+        this.ComoPersonalDelEmisor(emisorId);
         Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>());
-        Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<ActividadPortalService>();
-        Services.AddScoped<SesionEmisor>();
-        Services.AddSingleton(new AccesoDescargas.Features.Portal.UrlPublica(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
     }
 
-    private async Task<IRenderedComponent<MudDialogProvider>> AbrirAsync(int accesoId)
-    {
-        var proveedor = Render<MudDialogProvider>();
-        await proveedor.InvokeAsync(() => Services.GetRequiredService<IDialogService>()
-            .ShowAsync<AccesoDetalleDialog>("", new DialogParameters<AccesoDetalleDialog> { { d => d.AccesoId, accesoId } }));
-        return proveedor;
-    }
+    private async Task<IRenderedComponent<MudDialogProvider>> AbrirAsync(int accesoId) =>
+        (await this.AbrirDialogoAsync(new DialogParameters<AccesoDetalleDialog> { { d => d.AccesoId, accesoId } })).Proveedor;
 
     [Fact]
     public async Task Lista_los_ingresos_y_descargas_recientes_con_ultimo_acceso_y_total_de_descargas()

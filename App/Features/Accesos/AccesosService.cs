@@ -56,54 +56,40 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         }
 
         var total = await accesos.CountAsync(ct);
-        // Page the accesses alone (an index per sort order answers it), then join the 25 rows' details.
-        var pagina = Ordenar(accesos, consulta).Skip(consulta.Pagina * consulta.TamanoPagina).Take(consulta.TamanoPagina);
-        var filas = await (from a in pagina
-                           join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
-                           from c in cs.DefaultIfEmpty()
-                           join m in db.Correos on a.UltimoEnvioCorreoId equals m.Id into ms
-                           from m in ms.DefaultIfEmpty()
-                           select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado,
-                               a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas))
-                          .ToListAsync(ct);
-        return (Ordenar(filas.AsQueryable(), consulta).ToList(), total);
+        // Page the accesses alone (an index per sort order answers it), then join the page's details;
+        // EF keeps the page's order on the outer query.
+        var pagina = Ordenar(accesos, consulta.OrdenarPor, consulta.Descendente).Skip(consulta.Pagina * consulta.TamanoPagina).Take(consulta.TamanoPagina);
+        return (await ConDetalles(db, pagina).ToListAsync(ct), total);
     }
-
-    private static IQueryable<T> Ordenar<T>(IQueryable<T> q, ConsultaAccesos consulta) where T : class =>
-        q switch
-        {
-            IQueryable<AccesoDescarga> a => (IQueryable<T>)Ordenar(a, consulta.OrdenarPor, consulta.Descendente, x => x.Rfc, x => x.Id, x => x.UltimoEnvioEn, x => x.UltimoAccesoEn, x => x.ContrasenaCambiadaEn),
-            IQueryable<AccesoFila> f => (IQueryable<T>)Ordenar(f, consulta.OrdenarPor, consulta.Descendente, x => x.Rfc, x => x.Id, x => x.UltimoEnvioEn, x => x.UltimoAccesoEn, x => x.ContrasenaCambiadaEn),
-            _ => throw new NotSupportedException(),
-        };
-
-    private static IQueryable<T> Ordenar<T>(IQueryable<T> q, string? por, bool desc,
-        System.Linq.Expressions.Expression<Func<T, string>> rfc, System.Linq.Expressions.Expression<Func<T, int>> id,
-        System.Linq.Expressions.Expression<Func<T, DateTime?>> envio, System.Linq.Expressions.Expression<Func<T, DateTime?>> acceso,
-        System.Linq.Expressions.Expression<Func<T, DateTime>> cambio) =>
-        // Id breaks ties: it is the implicit last key of each (EmisorId, column) index, so the index still answers the page.
-        (por, desc) switch
-        {
-            ("UltimoEnvioEn", false) => q.OrderBy(envio).ThenBy(id),
-            ("UltimoEnvioEn", true) => q.OrderByDescending(envio).ThenByDescending(id),
-            ("UltimoAccesoEn", false) => q.OrderBy(acceso).ThenBy(id),
-            ("UltimoAccesoEn", true) => q.OrderByDescending(acceso).ThenByDescending(id),
-            ("ContrasenaCambiadaEn", false) => q.OrderBy(cambio).ThenBy(id),
-            ("ContrasenaCambiadaEn", true) => q.OrderByDescending(cambio).ThenByDescending(id),
-            (_, true) => q.OrderByDescending(rfc),
-            _ => q.OrderBy(rfc),
-        };
 
     public async Task<AccesoFila?> ObtenerAsync(int emisorId, int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await (from a in db.Accesos.AsNoTracking()
-                      where a.EmisorId == emisorId && a.Id == id
-                      join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
-                      from c in cs.DefaultIfEmpty()
-                      select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado,
-                          a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, null, a.UltimoAccesoEn, a.Descargas)).SingleOrDefaultAsync(ct);
+        return await ConDetalles(db, db.Accesos.AsNoTracking().Where(a => a.EmisorId == emisorId && a.Id == id)).SingleOrDefaultAsync(ct);
     }
+
+    /// <summary>Each access with its cliente's nombre and email and the state of its last password email.</summary>
+    private static IQueryable<AccesoFila> ConDetalles(AppDbContext db, IQueryable<AccesoDescarga> accesos) =>
+        from a in accesos
+        join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
+        from c in cs.DefaultIfEmpty()
+        join m in db.Correos on a.UltimoEnvioCorreoId equals m.Id into ms
+        from m in ms.DefaultIfEmpty()
+        select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado,
+            a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas);
+
+    // Id breaks ties: it is the implicit last key of each (EmisorId, column) index, so the index still answers the page.
+    private static IQueryable<AccesoDescarga> Ordenar(IQueryable<AccesoDescarga> q, string? por, bool desc) => (por, desc) switch
+    {
+        ("UltimoEnvioEn", false) => q.OrderBy(a => a.UltimoEnvioEn).ThenBy(a => a.Id),
+        ("UltimoEnvioEn", true) => q.OrderByDescending(a => a.UltimoEnvioEn).ThenByDescending(a => a.Id),
+        ("UltimoAccesoEn", false) => q.OrderBy(a => a.UltimoAccesoEn).ThenBy(a => a.Id),
+        ("UltimoAccesoEn", true) => q.OrderByDescending(a => a.UltimoAccesoEn).ThenByDescending(a => a.Id),
+        ("ContrasenaCambiadaEn", false) => q.OrderBy(a => a.ContrasenaCambiadaEn).ThenBy(a => a.Id),
+        ("ContrasenaCambiadaEn", true) => q.OrderByDescending(a => a.ContrasenaCambiadaEn).ThenByDescending(a => a.Id),
+        (_, true) => q.OrderByDescending(a => a.Rfc),
+        _ => q.OrderBy(a => a.Rfc),
+    };
 
     public async Task<int?> BuscarPorRfcAsync(int emisorId, string rfc, CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using AccesoDescargas.Infrastructure;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml;
@@ -116,7 +117,7 @@ public static partial class CfdiReader
             if (restante <= 0) throw new CfdiRechazadoException(MensajeVacio);
             if (restante > tamanoMaximo) throw new CfdiRechazadoException(MensajeExcedeTamano(tamanoMaximo));
         }
-        return new FlujoLimitado(xml, tamanoMaximo, ct);
+        return new FlujoLimitado(xml, tamanoMaximo, () => new CfdiRechazadoException(MensajeExcedeTamano(tamanoMaximo)), ct);
     }
 
     private static XmlReaderSettings Configuracion(bool async) => new()
@@ -320,41 +321,4 @@ public static partial class CfdiReader
 
     [GeneratedRegex(@"^(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$")]
     private static partial Regex RestoDeFecha();
-
-    /// <summary>Counts the bytes XmlReader pulls and refuses past the limit, for streams whose length is unknown.</summary>
-    private sealed class FlujoLimitado(Stream interno, long limite, CancellationToken ct) : Stream
-    {
-        public long Leidos { get; private set; }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer) => Contar(interno.Read(buffer[..Acotar(buffer.Length)]));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        // XmlReader passes no token of its own, so the caller's one is used.
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Contar(await interno.ReadAsync(buffer[..Acotar(buffer.Length)], ct).ConfigureAwait(false));
-
-        // Asking for at most one byte past the limit is enough to detect the excess without reading further.
-        private int Acotar(int pedido) => (int)Math.Min(pedido, limite - Leidos + 1);
-
-        private int Contar(int leidos)
-        {
-            Leidos += leidos;
-            if (Leidos > limite) throw new CfdiRechazadoException(MensajeExcedeTamano(limite));
-            return leidos;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => Leidos; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -408,23 +408,9 @@ public sealed partial class ImportacionService(
         }
     }
 
-    private sealed class FlujoPresupuestado(Stream interno, Presupuesto presupuesto) : Stream
+    private sealed class FlujoPresupuestado(Stream interno, Presupuesto presupuesto) : FlujoDeLectura(interno, cerrarInterno: true)
     {
-        public override int Read(byte[] buffer, int offset, int count) => Contar(interno.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Contar(await interno.ReadAsync(buffer, ct));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        private int Contar(int n) { presupuesto.Consumir(n); return n; }
-        protected override void Dispose(bool disposing) { if (disposing) interno.Dispose(); base.Dispose(disposing); }
-        public override ValueTask DisposeAsync() => interno.DisposeAsync();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void AlLeer(int bytes) => presupuesto.Consumir(bytes);
     }
 
     private async Task<EmisorImportacion> EmisorAsync(int emisorId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using AccesoDescargas.Infrastructure;
 using System.Globalization;
 using System.Xml;
 
@@ -30,7 +31,7 @@ public static class CfdiDocumentoReader
         };
         try
         {
-            using var reader = XmlReader.Create(new FlujoLimitado(xml, TamanoMaximo), settings);
+            using var reader = XmlReader.Create(new FlujoLimitado(xml, TamanoMaximo, () => new InvalidDataException($"El XML excede el tamaño máximo de {TamanoMaximo / (1024 * 1024)} MB.")), settings);
             return Leer(reader);
         }
         catch (XmlException ex)
@@ -248,31 +249,4 @@ public static class CfdiDocumentoReader
     // 3.2 typed TipoCambio as free text, so a non-number there is tolerated rather than fatal.
     static decimal? NumeroTolerante(XmlReader r, string nombre) =>
         decimal.TryParse(A(r, nombre), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var valor) ? valor : null;
-
-    /// <summary>Counts bytes as the XmlReader pulls them, so an oversized upload fails before it is fully read.</summary>
-    sealed class FlujoLimitado(Stream interior, long limite) : Stream
-    {
-        long leidos;
-
-        public override int Read(byte[] buffer, int offset, int count) => Contar(interior.Read(buffer, offset, count));
-        public override int Read(Span<byte> buffer) => Contar(interior.Read(buffer));
-
-        int Contar(int n)
-        {
-            leidos += n;
-            return leidos > limite
-                ? throw new InvalidDataException($"El XML excede el tamaño máximo de {limite / (1024 * 1024)} MB.")
-                : n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
