@@ -27,7 +27,13 @@ dotnet run --project App.Tests -c Release --no-build -- -noColor "$@" 2>&1 | tee
 status=${PIPESTATUS[0]}
 
 summary=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$log" | tail -n 1)
+# The app's logs scroll the failures far up; name them again next to the summary.
+failures=$(grep -E '^\s+.+ \[FAIL\]\s*$' "$log" | sed -E 's/^\s+/  /')
 rm -f "$log"
+if [ -n "$failures" ]; then
+  echo "Pruebas fallidas:"
+  echo "$failures"
+fi
 if [ -z "$summary" ]; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1

@@ -33,7 +33,8 @@ public class AlmacenamientoAtomicoTests
     public async Task Una_falla_entre_el_archivo_y_la_fila_no_deja_comprobante_cliente_ni_evento_y_se_informa()
     {
         var falla = new FallaAlGuardar();
-        await using var baseApp = new AppFactory();
+        // The PDF worker would be writing the demo's PDFs through the same temporary folders while this test looks at them.
+        await using var baseApp = new AppFactory(new() { ["Representacion:EnSegundoPlano"] = "false" });
         await using var app = baseApp.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(falla))));
         _ = app.Services; // starts the host (and the demo seed) before arming
         falla.Armada = true;
