@@ -10,7 +10,7 @@ namespace AccesoDescargas.Features.Accesos;
 
 public sealed record AccesoFila(
     int Id, string Rfc, string? Nombre, string? Email, string? EmailCliente, OrigenAcceso Origen, bool Habilitado,
-    DateTime? BloqueadoHasta, DateTime ContrasenaCambiadaEn, DateTime? UltimoEnvioEn, EstadoCorreo? UltimoEnvioEstado,
+    DateTime? BloqueadoHasta, DateTime ContrasenaCambiadaEn, DateTime? UltimoEnvioEn, long? UltimoEnvioCorreoId, EstadoCorreo? UltimoEnvioEstado,
     DateTime? UltimoAccesoEn, int Descargas)
 {
     public bool Bloqueado => BloqueadoHasta > DateTime.UtcNow;
@@ -76,7 +76,7 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         join m in db.Correos on a.UltimoEnvioCorreoId equals m.Id into ms
         from m in ms.DefaultIfEmpty()
         select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado,
-            a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas);
+            a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, a.UltimoEnvioCorreoId, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas);
 
     // Id breaks ties: it is the implicit last key of each (EmisorId, column) index, so the index still answers the page.
     private static IQueryable<AccesoDescarga> Ordenar(IQueryable<AccesoDescarga> q, string? por, bool desc) => (por, desc) switch

@@ -64,6 +64,7 @@ public sealed class CorreoSender(
                 logger.LogWarning("No se pudo entregar el correo {Id} (intento {Intento}): {Error}", correo.Id, correo.Intentos, correo.UltimoError);
             }
             await db.SaveChangesAsync(CancellationToken.None);
+            outbox.AvisarEstado(correo.Id, correo.Estado);
         }
         return lote.Count;
     }

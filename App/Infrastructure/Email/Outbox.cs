@@ -45,6 +45,23 @@ public sealed class Outbox(IDataProtectionProvider dataProtection)
         if (despertador.CurrentCount == 0) despertador.Release();
     }
 
+    /// <summary>
+    /// Raised by the sender after it recorded an attempt at a message: delivered, failed for good, or
+    /// still pending a retry. Pages that show delivery status listen to it instead of polling.
+    /// Handlers run on the sender's thread and must return quickly.
+    /// </summary>
+    public event Action<long, EstadoCorreo>? EstadoCambiado;
+
+    internal void AvisarEstado(long correoId, EstadoCorreo estado)
+    {
+        if (EstadoCambiado is not { } oyentes) return;
+        foreach (var oyente in oyentes.GetInvocationList().Cast<Action<long, EstadoCorreo>>())
+        {
+            try { oyente(correoId, estado); }
+            catch (Exception) { /* a listener's failure (say, a closed page) must not stop delivery */ }
+        }
+    }
+
     internal Task<bool> EsperarAsync(TimeSpan maximo, CancellationToken ct) => despertador.WaitAsync(maximo, ct);
 
     internal ContenidoCorreo Abrir(byte[] protegido) =>
