@@ -68,8 +68,6 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.Property(x => x.Version).HasMaxLength(4);
             e.Property(x => x.Serie).HasMaxLength(25);
             e.Property(x => x.Folio).HasMaxLength(40);
-            e.Property(x => x.SerieFolioBusqueda).HasMaxLength(65);
-            e.Property(x => x.FolioBusqueda).HasMaxLength(40);
             e.Property(x => x.Tipo).HasMaxLength(1);
             e.Property(x => x.Moneda).HasMaxLength(3);
             e.Property(x => x.ReceptorRfc).HasMaxLength(13);
@@ -79,9 +77,6 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.HasIndex(x => new { x.EmisorId, x.Uuid }).IsUnique();
             e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.Fecha });
-            // The portal's folio search: a prefix of serie+folio, or of the folio alone, as an index range.
-            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.SerieFolioBusqueda });
-            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.FolioBusqueda });
             // The PDF generator's queue: comprobantes still without a PDF.
             e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
         });

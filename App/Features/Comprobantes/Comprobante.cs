@@ -12,12 +12,8 @@ public class Comprobante
     /// <summary>Upper-case; unique per emisor (not globally: test files reuse UUIDs across emisores).</summary>
     public required string Uuid { get; set; }
     public required string Version { get; set; }
-    public string? Serie { get => serie; set { serie = value; ActualizarBusqueda(); } }
-    public string? Folio { get => folio; set { folio = value; ActualizarBusqueda(); } }
-    /// <summary>Serie and folio together, normalised (<see cref="NormalizarBusqueda"/>): the folio search is a prefix range on its index.</summary>
-    public string SerieFolioBusqueda { get; private set; } = "";
-    /// <summary>The folio alone, normalised: a search may give only the folio.</summary>
-    public string FolioBusqueda { get; private set; } = "";
+    public string? Serie { get; set; }
+    public string? Folio { get; set; }
     /// <summary>The CFDI's own local date and time, without zone.</summary>
     public DateTime Fecha { get; set; }
     public DateTime FechaTimbrado { get; set; }
@@ -41,19 +37,4 @@ public class Comprobante
     /// <summary>True when the PDF is our generated representación impresa, not one the emisor uploaded.</summary>
     public bool PdfGenerado { get; set; }
     public DateTime ImportadoEn { get; set; } = DateTime.UtcNow;
-
-    private string? serie, folio;
-
-    private void ActualizarBusqueda()
-    {
-        SerieFolioBusqueda = NormalizarBusqueda(string.Concat(serie, folio));
-        FolioBusqueda = NormalizarBusqueda(folio);
-    }
-
-    /// <summary>
-    /// How serie and folio are searched: upper-case, without the hyphens and spaces people type between
-    /// (or inside) them, so "a-16" finds serie A, folio 167ABC, and a plain index answers a prefix.
-    /// </summary>
-    public static string NormalizarBusqueda(string? texto) =>
-        string.IsNullOrEmpty(texto) ? "" : texto.ToUpperInvariant().Replace("-", "").Replace(" ", "");
 }

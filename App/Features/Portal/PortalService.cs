@@ -52,25 +52,6 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, filtro);
         var total = await q.CountAsync(ct);
-        if (EsBusquedaDeFolio(filtro) && total <= MaximoBusquedaEnMemoria)
-        {
-            // A folio search matches few rows through its indexes, but with ORDER BY … LIMIT a planner may
-            // prefer walking the date index of all the RFC's rows instead; so the few matches' sort keys
-            // are read unordered (the indexes answer that), ordered here, and the page read by primary key.
-            var claves = await q.Select(c => new { c.Id, c.Fecha, c.Total }).ToListAsync(ct);
-            var ordenadas = orden switch
-            {
-                OrdenComprobantes.FechaAsc => claves.OrderBy(c => c.Fecha).ThenBy(c => c.Id),
-                OrdenComprobantes.TotalDesc => claves.OrderByDescending(c => c.Total).ThenByDescending(c => c.Fecha),
-                OrdenComprobantes.TotalAsc => claves.OrderBy(c => c.Total).ThenByDescending(c => c.Fecha),
-                _ => claves.OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id),
-            };
-            var ids = ordenadas.Skip(pagina * tamano).Take(tamano).Select(c => c.Id).ToList();
-            var porId = await db.Comprobantes.AsNoTracking().Where(c => ids.Contains(c.Id))
-                .Select(c => new { c.Id, Fila = new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null) })
-                .ToDictionaryAsync(x => x.Id, x => x.Fila, ct);
-            return new PaginaComprobantes(ids.Where(porId.ContainsKey).Select(id => porId[id]).ToList(), total);
-        }
         q = orden switch
         {
             OrdenComprobantes.FechaAsc => q.OrderBy(c => c.Fecha).ThenBy(c => c.Id),
@@ -83,12 +64,6 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
             .ToListAsync(ct);
         return new PaginaComprobantes(filas, total);
     }
-
-    /// <summary>Up to this many matches of a folio search are ordered in memory (a few hundred KB at most).</summary>
-    private const int MaximoBusquedaEnMemoria = 5_000;
-
-    private static bool EsBusquedaDeFolio(FiltroComprobantes f) =>
-        f.Buscar?.Trim() is { Length: > 0 } b && !Guid.TryParse(b, out _);
 
     public async Task<int> ContarAsync(SesionPortal sesion, FiltroComprobantes filtro, CancellationToken ct = default)
     {
@@ -126,27 +101,13 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
                 q = q.Where(c => c.Uuid == mayus);
             else
             {
-                // Prefixes as index ranges [p, p⁺) on plain columns (both SQLite and PostgreSQL use them);
-                // StartsWith keeps the match exact under any collation.
-                var (uuidDesde, uuidHasta) = (mayus, Sucesor(mayus));
-                var p = Comprobante.NormalizarBusqueda(buscar);
-                if (p.Length == 0)
-                    q = q.Where(c => string.Compare(c.Uuid, uuidDesde) >= 0 && string.Compare(c.Uuid, uuidHasta) < 0 && c.Uuid.StartsWith(uuidDesde));
-                else
-                {
-                    var antesDe = Sucesor(p);
-                    q = q.Where(c => (string.Compare(c.SerieFolioBusqueda, p) >= 0 && string.Compare(c.SerieFolioBusqueda, antesDe) < 0 && c.SerieFolioBusqueda.StartsWith(p))
-                                     || (string.Compare(c.FolioBusqueda, p) >= 0 && string.Compare(c.FolioBusqueda, antesDe) < 0 && c.FolioBusqueda.StartsWith(p))
-                                     || (string.Compare(c.Uuid, uuidDesde) >= 0 && string.Compare(c.Uuid, uuidHasta) < 0 && c.Uuid.StartsWith(uuidDesde)));
-                }
+                var sinGuion = mayus.Replace("-", "");
+                q = q.Where(c => c.Uuid.StartsWith(mayus) || c.Folio == buscar || c.Folio == mayus
+                                 || ((c.Serie ?? "") + (c.Folio ?? "")).ToUpper() == sinGuion);
             }
         }
         return q;
     }
-
-    /// <summary>The smallest string greater than every string that starts with <paramref name="prefijo"/>.</summary>
-    private static string Sucesor(string prefijo) =>
-        prefijo[^1] == char.MaxValue ? prefijo + char.MaxValue : string.Concat(prefijo.AsSpan(0, prefijo.Length - 1), [(char)(prefijo[^1] + 1)]);
 
     public static string NombreArchivo(string? serie, string? folio, string uuid)
     {

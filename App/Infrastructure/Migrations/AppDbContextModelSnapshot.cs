@@ -243,11 +243,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FolioBusqueda")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("ImportadoEn")
                         .HasColumnType("TEXT");
 
@@ -280,11 +275,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
 
                     b.Property<string>("Serie")
                         .HasMaxLength(25)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SerieFolioBusqueda")
-                        .IsRequired()
-                        .HasMaxLength(65)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("SubTotal")
@@ -338,10 +328,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .IsUnique();
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
-                    b.HasIndex("EmisorId", "ReceptorRfc", "FolioBusqueda");
-
-                    b.HasIndex("EmisorId", "ReceptorRfc", "SerieFolioBusqueda");
 
                     b.ToTable("Comprobantes", (string)null);
                 });
