@@ -58,7 +58,7 @@ public static class ComprobantesEndpoints
         var nombre = ComprobantesService.NombreArchivo(uuid, a.Serie, a.Folio, pdf ? "pdf" : "xml");
         var tipo = pdf ? "application/pdf" : "application/xml";
         if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, nombre);
-        return store.Abrir(key) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
+        return await store.AbrirAsync(key, ct: ct) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Created<ComprobanteResumen>, Ok<ComprobanteResumen>, ProblemHttpResult>> ImportarAsync(
