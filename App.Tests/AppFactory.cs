@@ -26,6 +26,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string ReceptorPassword = "Receptor2026";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string entorno;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
@@ -34,8 +35,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     /// <summary>The bucket this app's files go to when <see cref="Almacen"/> is S3.</summary>
     public string? Bucket { get; }
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, ProveedorAlmacen? almacen = null, ModoDescargas descargas = ModoDescargas.Transmitir)
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing",
+        ProveedorAlmacen? almacen = null, ModoDescargas descargas = ModoDescargas.Transmitir)
     {
+        this.entorno = entorno;
         this.settings = new()
         {
             ["DataDirectory"] = DataDir,
@@ -60,7 +63,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(entorno);
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
