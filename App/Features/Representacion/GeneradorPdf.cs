@@ -16,6 +16,8 @@ public sealed class RepresentacionOptions
     /// <summary>First wait before retrying a comprobante whose PDF could not be generated; it doubles up to <see cref="ReintentoMaximo"/>.</summary>
     public TimeSpan ReintentoBase { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan ReintentoMaximo { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>A render that takes longer is stopped (and retried later with the back-off), so one comprobante never holds up the others.</summary>
+    public TimeSpan TiempoMaximo { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long one instance holds a comprobante it is rendering before another may take it.</summary>
     public TimeSpan Reclamo { get; set; } = TimeSpan.FromMinutes(5);
 }
@@ -87,7 +89,7 @@ public sealed class GeneradorPdf(
                     await ReclamarAsync(id, DateTime.UtcNow + espera, CancellationToken.None, renovar: true);
                     fallidosVistos.Add(id);
                     // A malformed CFDI is a fact about the file, not a fault of ours: its message says enough.
-                    logger.LogWarning(e is InvalidDataException ? null : e,
+                    logger.LogWarning(e is InvalidDataException or TimeoutException ? null : e,
                         "No se pudo generar la representación impresa del comprobante {Id} (intento {Intento}; se reintentará en {Espera}): {Error}",
                         id, intentos, espera, e.Message);
                 }

@@ -100,6 +100,13 @@ public sealed class CorreoSender(
         }
     }
 
+    /// <summary>
+    /// The same for every attempt at one outbox row: delivery is at-least-once (a crash after the server
+    /// accepted a message sends it again), and receiving systems drop a second copy by its Message-Id.
+    /// </summary>
+    public static string IdMensaje(CorreoSaliente correo, string dominio) =>
+        $"correo-{correo.Id}.{correo.CreadoEn.Ticks:x}@{(string.IsNullOrWhiteSpace(dominio) ? "accesodescargas.local" : dominio)}";
+
     private async Task<MimeMessage> ConstruirAsync(CorreoSaliente correo, CancellationToken ct)
     {
         var contenido = outbox.Abrir(correo.Contenido ?? throw new InvalidOperationException("El correo ya no tiene contenido."));
@@ -107,7 +114,7 @@ public sealed class CorreoSender(
         mensaje.From.Add(MailboxAddress.Parse(smtp.Value.From));
         mensaje.To.Add(MailboxAddress.Parse(correo.Para));
         mensaje.Subject = correo.Asunto;
-        mensaje.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId();
+        mensaje.MessageId = IdMensaje(correo, mensaje.From.Mailboxes.First().Domain);
         var cuerpo = new BodyBuilder { HtmlBody = contenido.Html, TextBody = contenido.Texto };
         foreach (var adjunto in contenido.Adjuntos)
         {
