@@ -9,6 +9,7 @@ using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Infrastructure.Salud;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ catch (DataDirectoryException e)
     return 1;
 }
 builder.AddStorage();
+builder.AddSalud();
 builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddEmisores();
@@ -40,6 +42,7 @@ await app.MigrateDatabaseAsync();
 await app.SeedDemoAsync();
 
 app.UseUi();
+app.MapSalud();
 app.MapAccount();
 app.MapPortal();
 app.MapComprobantesEndpoints();

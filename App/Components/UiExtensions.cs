@@ -1,5 +1,6 @@
 using System.Globalization;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Seguridad;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor;
 using MudBlazor.Services;
@@ -35,6 +36,7 @@ public static class UiExtensions
 
     public static WebApplication UseUi(this WebApplication app)
     {
+        app.UseEncabezadosSeguridad();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
