@@ -13,17 +13,18 @@ public enum EstadoInvitacion { Ninguna, Enviada, Aceptada, Vencida, Anulada }
 public sealed record AccesoFila(
     int Id, string Rfc, string? Nombre, string? Email, string? EmailCliente, OrigenAcceso Origen, bool Habilitado, bool TieneContrasena,
     DateTime? BloqueadoHasta, DateTime ContrasenaCambiadaEn, DateTime? UltimoEnvioEn, long? UltimoEnvioCorreoId, EstadoCorreo? UltimoEnvioEstado,
-    DateTime? UltimoAccesoEn, int Descargas, DateTime? InvitacionEnviadaEn, DateTime? InvitacionVenceEn, DateTime? InvitacionAceptadaEn)
+    DateTime? UltimoAccesoEn, int Descargas, DateTime? InvitacionEnviadaEn, DateTime? InvitacionVenceEn, DateTime? InvitacionAceptadaEn,
+    bool InvitacionAnulada = false)
 {
     public bool Bloqueado => BloqueadoHasta > DateTime.UtcNow;
     /// <summary>Where to send a password: the access's own address, else the cliente's.</summary>
     public string? CorreoSugerido => Email ?? EmailCliente;
 
-    /// <summary>The last invitation's state; a password set after it was sent voids it.</summary>
+    /// <summary>The last invitation's state; a password change or disabling after it was sent voids it.</summary>
     public EstadoInvitacion Invitacion =>
         InvitacionEnviadaEn is not { } enviada ? EstadoInvitacion.Ninguna
         : InvitacionAceptadaEn >= enviada ? EstadoInvitacion.Aceptada
-        : ContrasenaCambiadaEn > enviada ? EstadoInvitacion.Anulada
+        : InvitacionAnulada ? EstadoInvitacion.Anulada
         : InvitacionVenceEn <= DateTime.UtcNow ? EstadoInvitacion.Vencida
         : EstadoInvitacion.Enviada;
 }
@@ -84,6 +85,18 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         return await ConDetalles(db, db.Accesos.AsNoTracking().Where(a => a.EmisorId == emisorId && a.Id == id)).SingleOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The delivery state of the given password emails of the emisor, by primary key: for a page that shows
+    /// them while another instance's sender may be the one delivering them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, EstadoCorreo>> EstadosCorreoAsync(int emisorId, IReadOnlyCollection<long> correoIds, CancellationToken ct = default)
+    {
+        if (correoIds.Count == 0) return new Dictionary<long, EstadoCorreo>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Correos.AsNoTracking().Where(c => c.EmisorId == emisorId && correoIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Estado, ct);
+    }
+
     /// <summary>Each access with its cliente's nombre and email and the state of its last password email.</summary>
     private static IQueryable<AccesoFila> ConDetalles(AppDbContext db, IQueryable<AccesoDescarga> accesos) =>
         from a in accesos
@@ -93,7 +106,9 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         from m in ms.DefaultIfEmpty()
         select new AccesoFila(a.Id, a.Rfc, c != null ? c.Nombre : null, a.Email, c != null ? c.Email : null, a.Origen, a.Habilitado, a.PasswordHash != null,
             a.BloqueadoHasta, a.ContrasenaCambiadaEn, a.UltimoEnvioEn, a.UltimoEnvioCorreoId, m != null ? m.Estado : null, a.UltimoAccesoEn, a.Descargas,
-            a.InvitacionEnviadaEn, a.InvitacionVenceEn, a.InvitacionAceptadaEn);
+            a.InvitacionEnviadaEn, a.InvitacionVenceEn, a.InvitacionAceptadaEn,
+            // The newest invitation link was made with another security stamp: the password changed or the access was disabled since.
+            db.Enlaces.Where(l => l.AccesoId == a.Id && l.Tipo == TipoEnlace.Invitacion).OrderByDescending(l => l.Id).Select(l => l.Sello).FirstOrDefault() != a.SelloSeguridad);
 
     // Id breaks ties: it is the implicit last key of each (EmisorId, column) index, so the index still answers the page.
     private static IQueryable<AccesoDescarga> Ordenar(IQueryable<AccesoDescarga> q, string? por, bool desc) => (por, desc) switch
@@ -255,21 +270,28 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
     /// The accesses "Invitar a todos" reaches within the grid's search: enabled, with an email (the
     /// access's or its cliente's), never signed in, and without an invitation still valid.
     /// </summary>
-    private IQueryable<PendienteInvitar> PendientesDeInvitar(AppDbContext db, int emisorId, string? busqueda)
+    private IQueryable<PendienteInvitar> PendientesDeInvitar(AppDbContext db, int emisorId, string? busqueda, int desdeId = 0)
     {
         var ahora = enlaces.Ahora;
         return from a in Filtrar(db, emisorId, busqueda)
-               where a.Habilitado && a.UltimoAccesoEn == null
-                     && !(a.InvitacionEnviadaEn != null && a.InvitacionVenceEn > ahora && a.ContrasenaCambiadaEn <= a.InvitacionEnviadaEn
-                          && (a.InvitacionAceptadaEn == null || a.InvitacionAceptadaEn < a.InvitacionEnviadaEn))
+               where a.Id > desdeId && a.Habilitado && a.UltimoAccesoEn == null
                join c in db.Clientes on new { a.EmisorId, a.Rfc } equals new { c.EmisorId, c.Rfc } into cs
                from c in cs.DefaultIfEmpty()
-               let correo = a.Email ?? (c != null ? c.Email : null)
+               let correo = a.Email != null ? a.Email : c.Email
                where correo != null
-               select new PendienteInvitar(a.Id, correo);
+                     // Not while its newest invitation is still valid: unused, unexpired, same security stamp.
+                     && !db.Enlaces.Any(l => l.AccesoId == a.Id && l.Tipo == TipoEnlace.Invitacion && l.UsadoEn == null && l.VenceEn > ahora
+                                             && l.Sello == a.SelloSeguridad
+                                             && !db.Enlaces.Any(o => o.AccesoId == l.AccesoId && o.Tipo == l.Tipo && o.Id > l.Id))
+               orderby a.Id
+               select new PendienteInvitar { Id = a.Id, Correo = correo };
     }
 
-    private sealed record PendienteInvitar(int Id, string Correo);
+    private sealed class PendienteInvitar
+    {
+        public int Id { get; init; }
+        public string? Correo { get; init; }
+    }
 
     public async Task<int> ContarPorInvitarAsync(int emisorId, string? busqueda, CancellationToken ct = default)
     {
@@ -288,7 +310,7 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var pendientes = await PendientesDeInvitar(db, emisorId, busqueda).Where(p => p.Id > ultimoId).OrderBy(p => p.Id).Take(lote).ToListAsync(ct);
+            var pendientes = await PendientesDeInvitar(db, emisorId, busqueda, ultimoId).Take(lote).ToListAsync(ct);
             if (pendientes.Count == 0) break;
             ultimoId = pendientes[^1].Id;
             var ids = pendientes.Select(p => p.Id).ToList();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201091302_Issue12Invitaciones")]
+    [Migration("20261201094510_Issue12Invitaciones")]
     partial class Issue12Invitaciones
     {
         /// <inheritdoc />
@@ -313,6 +313,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("TEXT");
 
@@ -419,6 +422,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Para")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Rfc")
