@@ -56,9 +56,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         var rechazadas = await File.ReadAllTextAsync((await descarga.PathAsync())!, Ct);
         Assert.Contains("5,\"GODE561231GR8\",\"El correo electrónico «no-es-correo» no es válido.\"", rechazadas);
 
-        await page.SetViewportSizeAsync(360, 780);
-        await Navegador.CapturarAsync(page, "12-importar-vista-previa-telefono");
-        await page.SetViewportSizeAsync(1366, 860);
+        await Navegador.RevisarEnAmbosTamanosAsync(page, "12-importar-vista-previa", dialogo);
 
         await dialogo.GetByRole(AriaRole.Button, new() { Name = "Importar 3 clientes" }).ClickAsync();
         var resultado = dialogo.GetByRole(AriaRole.Region, new() { Name = "Resultado de la importación" });
@@ -119,7 +117,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         await Expect(receptor.GetByRole(AriaRole.Alert)).ToContainTextAsync("al menos 8 caracteres");
         await receptor.GetByLabel("Nueva contraseña").FillAsync("ClaveDeBerenice26");
         await receptor.GetByLabel("Confirme la contraseña").FillAsync("ClaveDeBerenice26");
-        await Navegador.CapturarAsync(receptor, "12-invitacion-telefono");
+        await Navegador.RevisarEnAmbosTamanosAsync(receptor, "12-invitacion");
         await receptor.GetByRole(AriaRole.Button, new() { Name = "Guardar contraseña y entrar" }).ClickAsync();
         await Expect(receptor).ToHaveURLAsync(new Regex("/portal/demo$"));
         await Expect(receptor.GetByRole(AriaRole.Heading, new() { Name = "Mis comprobantes" })).ToBeVisibleAsync();
