@@ -127,7 +127,7 @@ public sealed class CorreoSender(
         foreach (var adjunto in contenido.Adjuntos)
         {
             // MimeKit copies the content into the part, so the file can be closed right after.
-            await using var stream = archivos.Abrir(adjunto.FileKey) ?? throw new FileNotFoundException($"No se encontró el archivo adjunto {adjunto.NombreArchivo}.");
+            await using var stream = await archivos.AbrirAsync(adjunto.FileKey, ct: ct) ?? throw new FileNotFoundException($"No se encontró el archivo adjunto {adjunto.NombreArchivo}.");
             await cuerpo.Attachments.AddAsync(adjunto.NombreArchivo, stream, ContentType.Parse(adjunto.ContentType), ct);
         }
         mensaje.Body = cuerpo.ToMessageBody();
