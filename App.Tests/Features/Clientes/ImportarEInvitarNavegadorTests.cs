@@ -78,7 +78,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         await fila.GetByRole(AriaRole.Button, new() { Name = "Enviar contraseña a XIQB891116QE4" }).ClickAsync();
         var enviarContrasena = page.GetByRole(AriaRole.Dialog, new() { Name = "Enviar contraseña" });
         await Expect(enviarContrasena).ToContainTextAsync("Una invitación es más segura");
-        await page.Keyboard.PressAsync("Escape");
+        await enviarContrasena.GetByRole(AriaRole.Button, new() { Name = "Cancelar" }).ClickAsync();
         await Expect(enviarContrasena).ToBeHiddenAsync();
 
         await fila.GetByRole(AriaRole.Button, new() { Name = "Enviar invitación a XIQB891116QE4" }).ClickAsync();
