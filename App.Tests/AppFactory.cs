@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Services a test replaces or adds (after the app's own), e.g. a counting password hasher.</summary>
+    public Action<IServiceCollection>? Servicios { get; init; }
 
     public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
     {
@@ -50,6 +54,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (Servicios is not null) builder.ConfigureTestServices(Servicios);
     }
 
     /// <summary>Starts a real Kestrel server on 127.0.0.1 and returns its base address.</summary>

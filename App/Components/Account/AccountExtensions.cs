@@ -1,4 +1,6 @@
+using System.Threading.RateLimiting;
 using AccesoDescargas.Features.Emisores;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -8,6 +10,9 @@ namespace AccesoDescargas.Components.Account;
 
 public static class AccountExtensions
 {
+    /// <summary>The rate limiter policy of the staff sign-in form: its POSTs, per client IP.</summary>
+    public const string LimiteIngreso = "ingreso-personal";
+
     public static WebApplicationBuilder AddIssuerAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddCascadingAuthenticationState();
@@ -25,6 +30,17 @@ public static class AccountExtensions
                 o.AccessDeniedPath = "/Account/AccessDenied";
                 o.Cookie.Name = ".AccesoDescargas.Emisor";
             }));
+        // The security stamp is checked on every request, so that "Cerrar sesión" (which changes it) ends copies of the cookie too.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        var porMinuto = builder.Configuration.GetValue("Cuenta:IngresosPorMinutoPorIp", 10);
+        builder.Services.AddRateLimiter(o => o.AddPolicy(LimiteIngreso, http => HttpMethods.IsPost(http.Request.Method)
+            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = porMinuto,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter("")));
         // Pages that only say [Authorize] are the issuer's: a receptor's portal session must never satisfy them.
         builder.Services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser()
@@ -36,8 +52,14 @@ public static class AccountExtensions
     public static IEndpointConventionBuilder MapAccount(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/Account");
-        account.MapPost("/Logout", async ([FromServices] SignInManager<Usuario> signIn) =>
+        account.MapPost("/Logout", async Task<IResult> (HttpContext http, IAntiforgery antiforgery, [FromServices] SignInManager<Usuario> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Solicitud no válida",
+                    detail: "La sesión no se cerró porque la página caducó. Vuelva a cargarla e intente de nuevo.");
+            // A new security stamp ends this session everywhere, including any copy of its cookie.
+            if (await signIn.UserManager.GetUserAsync(http.User) is { } usuario)
+                await signIn.UserManager.UpdateSecurityStampAsync(usuario);
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("~/Account/Login");
         });
