@@ -24,14 +24,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string ReceptorPassword = "Receptor2026";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string entorno;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>Services a test replaces or adds (after the app's own), e.g. a counting password hasher.</summary>
     public Action<IServiceCollection>? Servicios { get; init; }
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing")
     {
+        this.entorno = entorno;
         this.settings = new()
         {
             ["DataDirectory"] = DataDir,
@@ -50,7 +52,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(entorno);
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);

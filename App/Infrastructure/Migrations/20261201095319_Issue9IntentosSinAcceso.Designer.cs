@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201091314_Issue9IntentosSinAcceso")]
+    [Migration("20261201095319_Issue9IntentosSinAcceso")]
     partial class Issue9IntentosSinAcceso
     {
         /// <inheritdoc />
@@ -261,6 +261,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("TEXT");
 
@@ -367,6 +370,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Para")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Rfc")
