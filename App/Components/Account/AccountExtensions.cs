@@ -1,6 +1,11 @@
 using System.Threading.RateLimiting;
+using System.Security.Claims;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -29,9 +34,8 @@ public static class AccountExtensions
                 o.LogoutPath = "/Account/Logout";
                 o.AccessDeniedPath = "/Account/AccessDenied";
                 o.Cookie.Name = ".AccesoDescargas.Emisor";
+                o.Events.OnValidatePrincipal = ValidarSelloAsync;
             }));
-        // The security stamp is checked on every request, so that "Cerrar sesión" (which changes it) ends copies of the cookie too.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         var porMinuto = builder.Configuration.GetValue("Cuenta:IngresosPorMinutoPorIp", 10);
         builder.Services.AddRateLimiter(o => o.AddPolicy(LimiteIngreso, http => HttpMethods.IsPost(http.Request.Method)
             ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?", _ => new FixedWindowRateLimiterOptions
@@ -47,6 +51,25 @@ public static class AccountExtensions
             .RequireClaim(UsuarioClaimsFactory.EmisorIdClaim)
             .Build());
         return builder;
+    }
+
+    /// <summary>
+    /// Identity's refresh of the principal every 30 minutes, plus a check of the security stamp on every
+    /// request: "Cerrar sesión" changes it, so a copy of a closed session's cookie stops working at once.
+    /// </summary>
+    private static async Task ValidarSelloAsync(CookieValidatePrincipalContext ctx)
+    {
+        await SecurityStampValidator.ValidatePrincipalAsync(ctx);
+        if (ctx.Principal is null) return;
+        var services = ctx.HttpContext.RequestServices;
+        var users = services.GetRequiredService<UserManager<Usuario>>();
+        var id = users.GetUserId(ctx.Principal);
+        var sello = ctx.Principal.FindFirstValue(users.Options.ClaimsIdentity.SecurityStampClaimType);
+        var db = services.GetRequiredService<AppDbContext>();
+        if (id is not null && sello is not null && await db.Users.AnyAsync(u => u.Id == id && u.SecurityStamp == sello, ctx.HttpContext.RequestAborted))
+            return;
+        ctx.RejectPrincipal();
+        await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
 
     public static IEndpointConventionBuilder MapAccount(this IEndpointRouteBuilder endpoints)
