@@ -59,7 +59,8 @@ public sealed class IngresoPortalService : IDisposable
         this.logger = logger;
         // One core is left to pages and downloads, which need no hash.
         var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
-        turnos = new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64), TimeSpan.FromSeconds(10));
+        turnos = new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64),
+            TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
         var reloj = Stopwatch.StartNew();
         hasher.Hash(ContrasenaPolitica.Generar()); // costs what a verification costs
         duracionVerificacion = reloj.Elapsed.Ticks;
