@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201095319_Issue9IntentosSinAcceso")]
-    partial class Issue9IntentosSinAcceso
+    [Migration("20261201094510_Issue12Invitaciones")]
+    partial class Issue12Invitaciones
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -51,11 +51,19 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<int>("IntentosFallidos")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("InvitacionAceptadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionEnviadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionVenceEn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Origen")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -90,6 +98,50 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccesoId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sello")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tipo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VenceEn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("AccesoId", "Tipo", "Id");
+
+                    b.ToTable("Enlaces", (string)null);
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.ApiKeys.ApiKey", b =>
@@ -517,39 +569,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("AccesoDescargas.Features.Portal.IntentoSinAcceso", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("ActualizadoEn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("BloqueadoHasta")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("EmisorId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Intentos")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Rfc")
-                        .IsRequired()
-                        .HasMaxLength(13)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ActualizadoEn");
-
-                    b.HasIndex("EmisorId", "Rfc")
-                        .IsUnique();
-
-                    b.ToTable("IntentosSinAcceso", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -708,6 +727,15 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .IsRequired();
 
                     b.Navigation("Emisor");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Accesos.AccesoDescarga", null)
+                        .WithMany()
+                        .HasForeignKey("AccesoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.Clientes.Cliente", b =>
