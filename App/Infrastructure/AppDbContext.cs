@@ -5,6 +5,7 @@ using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Portal;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +21,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Evento> Eventos => Set<Evento>();
     public DbSet<CorreoSaliente> Correos => Set<CorreoSaliente>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<IntentoSinAcceso> IntentosSinAcceso => Set<IntentoSinAcceso>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -115,6 +117,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.Property(x => x.UltimoError).HasMaxLength(1000);
             e.HasIndex(x => new { x.Estado, x.SiguienteIntentoEn });
             e.HasIndex(x => new { x.EmisorId, x.CreadoEn });
+        });
+
+        b.Entity<IntentoSinAcceso>(e =>
+        {
+            e.ToTable("IntentosSinAcceso");
+            e.Property(x => x.Rfc).HasMaxLength(13);
+            e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
+            e.HasIndex(x => x.ActualizadoEn);
         });
 
         b.Entity<ApiKey>(e =>

@@ -32,7 +32,8 @@ public static class DataExtensions
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<IngresoPersonal>()
+            .AddPasswordValidator<ContrasenaMaximaValidator>()
             .AddClaimsPrincipalFactory<UsuarioClaimsFactory>()
             .AddErrorDescriber<IdentityErrorsEs>()
             .AddDefaultTokenProviders();

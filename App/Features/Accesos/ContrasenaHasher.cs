@@ -23,6 +23,10 @@ public sealed class ContrasenaHasher
     private const int IteracionesMaximas = 10_000_000;
 
     private readonly int _iteraciones;
+    private long _derivaciones;
+
+    /// <summary>PBKDF2 derivations computed so far (hashes and verifications): what sign-in attempts cost in CPU.</summary>
+    public long Derivaciones => Interlocked.Read(ref _derivaciones);
 
     public ContrasenaHasher(int iteraciones = IteracionesMinimas)
     {
@@ -31,8 +35,11 @@ public sealed class ContrasenaHasher
         _iteraciones = iteraciones;
     }
 
-    public string Hash(string contrasena) =>
-        Formatear(VersionActual, PrfActual, KeyDerivationPrf.HMACSHA512, _iteraciones, contrasena);
+    public string Hash(string contrasena)
+    {
+        Interlocked.Increment(ref _derivaciones);
+        return Formatear(VersionActual, PrfActual, KeyDerivationPrf.HMACSHA512, _iteraciones, contrasena);
+    }
 
     /// <summary>The v1 format (HMAC-SHA256, 100,000 iterations) that hashes from before v2 use.</summary>
     public static string HashFormatoAnterior(string contrasena) =>
@@ -59,6 +66,7 @@ public sealed class ContrasenaHasher
         if (sal is null || sal.Length < BytesSal || esperado is null || esperado.Length != BytesHash)
             return VerificacionContrasena.Fallida;
 
+        Interlocked.Increment(ref _derivaciones);
         var calculado = KeyDerivation.Pbkdf2(contrasena, sal, prf, iteraciones, BytesHash);
         if (!CryptographicOperations.FixedTimeEquals(calculado, esperado))
             return VerificacionContrasena.Fallida;

@@ -6,6 +6,14 @@ public static class ContrasenaPolitica
 {
     public const int LongitudMinima = 8;
     public const int LongitudMinimaGenerada = 12;
+    /// <summary>
+    /// Longer input is refused before any hashing: nobody types more, and every form that takes a
+    /// password (sign-in included) must not let a megabyte of text reach PBKDF2.
+    /// </summary>
+    public const int LongitudMaxima = 128;
+    public const string MensajeDemasiadoLarga = "La contraseña no puede tener más de 128 caracteres.";
+
+    public static bool EsDemasiadoLarga(string? contrasena) => contrasena is { Length: > LongitudMaxima };
 
     // Generated passwords are read from e-mails and paper and typed by hand: no 0/O/o, 1/l/I/i.
     private const string Mayusculas = "ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -18,6 +26,7 @@ public static class ContrasenaPolitica
     {
         if (contrasena is null || contrasena.Length < LongitudMinima)
             return $"La contraseña debe tener al menos {LongitudMinima} caracteres.";
+        if (EsDemasiadoLarga(contrasena)) return MensajeDemasiadoLarga;
         if (!string.IsNullOrWhiteSpace(rfc)
             && string.Equals(contrasena.Trim(), rfc.Trim(), StringComparison.OrdinalIgnoreCase))
             return "La contraseña no puede ser el RFC.";

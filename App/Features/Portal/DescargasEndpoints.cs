@@ -26,11 +26,15 @@ public static class DescargasEndpoints
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
         // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
         portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
-        portal.MapPost("/salir", async (HttpContext http, string slug) =>
+        portal.MapPost("/salir", async Task<IResult> (HttpContext http, string slug, IAntiforgery antiforgery, IngresoPortalService ingreso) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Solicitud no válida",
+                    detail: "La sesión no se cerró porque la página caducó. Vuelva a cargarla e intente de nuevo.");
+            await ingreso.SalirAsync(http.User.SesionPortal()!);
             await http.SignOutAsync(PortalAuth.Esquema);
             return TypedResults.LocalRedirect($"~/portal/{Uri.EscapeDataString(slug)}/ingresar");
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute(), new SinPaginaDeEstado());
+        }).WithMetadata(new SinPaginaDeEstado());
         return portal;
     }
 

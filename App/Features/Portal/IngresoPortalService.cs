@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using System.Diagnostics;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace AccesoDescargas.Features.Portal;
 
-public enum ResultadoIngreso { Correcto, Fallido, Bloqueado, Deshabilitado, Ocupado }
+public enum ResultadoIngreso { Correcto, Fallido, Bloqueado, Deshabilitado, Ocupado, ContrasenaDemasiadoLarga }
 
 public sealed record Ingreso(ResultadoIngreso Resultado, SesionPortal? Sesion = null);
 
@@ -29,14 +29,20 @@ public enum ResultadoEnlace { Establecida, NoValida, EnlaceInvalido, Ocupado }
 public sealed record AceptacionEnlace(ResultadoEnlace Resultado, string? Mensaje = null, SesionPortal? Sesion = null, EstadoEnlace Estado = EstadoEnlace.Vigente);
 
 /// <summary>
-/// Receptor sign-in, password change and recovery. Every PBKDF2 verification goes through a
-/// concurrency limiter with a short queue: on two cores a burst of sign-ins must not starve the
-/// downloads and pages served alongside it.
+/// Receptor sign-in, password change and recovery.
+/// <para>Lockout: an attempt first takes one of the access's five tries with one conditional UPDATE
+/// (the fifth sets the lock), and only then computes the hash; a right password signs in only if a
+/// second conditional UPDATE finds the access still unlocked (or locked by this very attempt). So
+/// parallel guesses never get more than five hashes, and none signs in once the lock is set.</para>
+/// <para>Cost: every PBKDF2 goes through <see cref="TurnosVerificacion"/>, fewer slots than cores, ranked
+/// by the recent failures of the client and of the RFC. A locked RFC costs no hash, and an RFC without
+/// an access costs none either: it waits as long as a verification takes instead of computing one.</para>
 /// </summary>
 public sealed class IngresoPortalService : IDisposable
 {
     public const int IntentosMaximos = 5;
     public static readonly TimeSpan Bloqueo = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan DemoraMaxima = TimeSpan.FromSeconds(5);
 
     private readonly IDbContextFactory<AppDbContext> dbFactory;
     private readonly ContrasenaHasher hasher;
@@ -44,10 +50,14 @@ public sealed class IngresoPortalService : IDisposable
     private readonly SellosPortal sellos;
     private readonly EnlacesAcceso enlaces;
     private readonly ILogger<IngresoPortalService> logger;
-    private readonly ConcurrencyLimiter hashing;
-    // Failures against RFCs without an access, so that they lock exactly like real ones and reveal nothing.
-    private readonly MemoryCache fallosDesconocidos = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly TurnosVerificacion turnos;
+    // Verified against when an access has no password yet ("sin contraseña"), so it costs a real verification and fails.
     private readonly string hashSenuelo;
+    // Only ranks requests in the hashing line: how many sign-ins failed lately from each client IP (per instance).
+    private readonly MemoryCache fallosPorCliente = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    // How long a verification takes now, line included (exponential average, in ticks): what an RFC without access waits.
+    private long duracionVerificacion;
+    private readonly SemaphoreSlim[] franjasSinAcceso = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public IngresoPortalService(IDbContextFactory<AppDbContext> dbFactory, ContrasenaHasher hasher, Outbox outbox,
         SellosPortal sellos, EnlacesAcceso enlaces, IConfiguration config, ILogger<IngresoPortalService> logger)
@@ -58,13 +68,13 @@ public sealed class IngresoPortalService : IDisposable
         this.outbox = outbox;
         this.sellos = sellos;
         this.logger = logger;
-        hashing = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Environment.ProcessorCount,
-            QueueLimit = config.GetValue("Portal:VerificacionesEnEspera", 32),
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        hashSenuelo = hasher.Hash(ContrasenaPolitica.Generar());
+        // One core is left to pages and downloads, which need no hash.
+        var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
+        turnos = new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64),
+            TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
+        var reloj = Stopwatch.StartNew();
+        hashSenuelo = hasher.Hash(ContrasenaPolitica.Generar()); // costs what a verification costs
+        duracionVerificacion = reloj.Elapsed.Ticks;
     }
 
     public async Task<EmisorPortal?> EmisorAsync(string slug, CancellationToken ct = default)
@@ -76,34 +86,26 @@ public sealed class IngresoPortalService : IDisposable
 
     public async Task<Ingreso> IngresarAsync(EmisorPortal emisor, string? rfcTexto, string? contrasena, string? ip, CancellationToken ct = default)
     {
-        var rfc = Rfc.Normalizar(rfcTexto);
         contrasena ??= "";
-        var ahora = DateTime.UtcNow;
+        if (ContrasenaPolitica.EsDemasiadoLarga(contrasena)) return new(ResultadoIngreso.ContrasenaDemasiadoLarga);
+        var rfc = Rfc.Normalizar(rfcTexto);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var acceso = rfc.Length is 12 or 13
-            ? await db.Accesos.FirstOrDefaultAsync(a => a.EmisorId == emisor.Id && a.Rfc == rfc, ct)
+            ? await db.Accesos.AsNoTracking().Where(a => a.EmisorId == emisor.Id && a.Rfc == rfc)
+                .Select(a => new { a.Id, a.BloqueadoHasta, a.IntentosFallidos, a.PasswordHash, a.Habilitado, a.SelloSeguridad }).FirstOrDefaultAsync(ct)
             : null;
+        if (acceso is null) return await SinAccesoAsync(db, emisor, rfc, ip, ct);
+        if (acceso.BloqueadoHasta > DateTime.UtcNow) return new(ResultadoIngreso.Bloqueado);
 
-        if (acceso is null)
-        {
-            var clave = (emisor.Id, rfc);
-            var fallos = fallosDesconocidos.Get<int>(clave);
-            if (fallos >= IntentosMaximos) return new(ResultadoIngreso.Bloqueado);
-            using (var permiso = await hashing.AcquireAsync(1, ct))
-            {
-                if (!permiso.IsAcquired) return new(ResultadoIngreso.Ocupado);
-                hasher.Verificar(hashSenuelo, contrasena); // same work as a real access, so timing tells nothing
-            }
-            fallosDesconocidos.Set(clave, fallos + 1, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Bloqueo });
-            return new(fallos + 1 >= IntentosMaximos ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Fallido);
-        }
-
-        if (acceso.BloqueadoHasta > ahora) return new(ResultadoIngreso.Bloqueado);
-
+        var inicio = Stopwatch.GetTimestamp();
         VerificacionContrasena verificacion;
-        using (var permiso = await hashing.AcquireAsync(1, ct))
+        DateTime? bloqueoPropio;
+        using (var turno = await turnos.PedirAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
         {
-            if (!permiso.IsAcquired) return new(ResultadoIngreso.Ocupado);
+            if (turno is null) return new(await BloqueadoAsync(db, acceso.Id, ct) ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Ocupado);
+            var intento = await TomarIntentoAsync(db, acceso.Id, ct);
+            if (intento is null) return new(ResultadoIngreso.Bloqueado); // locked while this request waited: no hash
+            bloqueoPropio = intento.Value.BloqueoPropio;
             if (acceso.PasswordHash is null)
             {
                 // "Sin contraseña": the decoy's work, then a failure like any wrong password.
@@ -112,66 +114,226 @@ public sealed class IngresoPortalService : IDisposable
             }
             else verificacion = hasher.Verificar(acceso.PasswordHash, contrasena);
         }
+        MedirVerificacion(inicio);
 
         if (verificacion == VerificacionContrasena.Fallida)
         {
-            var bloqueado = await RegistrarFalloAsync(db, acceso, ip, ct);
-            return new(bloqueado ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Fallido);
+            ContarFallo(ip);
+            Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", bloqueoPropio is null ? "portal.ingreso_fallido" : "portal.bloqueo", rfc, ip: ip);
+            await db.SaveChangesAsync(ct);
+            return new(bloqueoPropio is null ? ResultadoIngreso.Fallido : ResultadoIngreso.Bloqueado);
         }
         if (!acceso.Habilitado) return new(ResultadoIngreso.Deshabilitado);
 
-        acceso.IntentosFallidos = 0;
-        acceso.BloqueadoHasta = null;
-        acceso.UltimoAccesoEn = ahora;
-        if (verificacion == VerificacionContrasena.CorrectaRequiereRehash)
-            acceso.PasswordHash = hasher.Hash(contrasena); // same password, stronger hash: open sessions stay valid
+        // Same password, stronger hash: open sessions stay valid.
+        var rehash = verificacion == VerificacionContrasena.CorrectaRequiereRehash ? hasher.Hash(contrasena) : null;
+        var ahora = DateTime.UtcNow;
+        // The last check before the session is issued: a lock set by any other attempt since this one took its try wins,
+        // and so does a password changed meanwhile (the stamp changes with it).
+        var abierto = await db.Accesos
+            .Where(a => a.Id == acceso.Id && a.Habilitado && a.SelloSeguridad == acceso.SelloSeguridad
+                        && (a.BloqueadoHasta == null || a.BloqueadoHasta <= ahora || a.BloqueadoHasta == bloqueoPropio))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.IntentosFallidos, 0)
+                .SetProperty(a => a.BloqueadoHasta, (DateTime?)null)
+                .SetProperty(a => a.UltimoAccesoEn, ahora)
+                .SetProperty(a => a.PasswordHash, a => rehash ?? a.PasswordHash), ct);
+        var estado = await db.Accesos.AsNoTracking().Where(a => a.Id == acceso.Id)
+            .Select(a => new { a.Rfc, a.SelloSeguridad, a.Habilitado, a.BloqueadoHasta }).FirstAsync(ct);
+        if (abierto == 0)
+            return new(!estado.Habilitado ? ResultadoIngreso.Deshabilitado
+                : estado.BloqueadoHasta > ahora ? ResultadoIngreso.Bloqueado
+                : ResultadoIngreso.Fallido);
+
+        fallosPorCliente.Remove(ip ?? "");
         Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.ingreso", rfc, ip: ip);
         await db.SaveChangesAsync(ct);
-        return new(ResultadoIngreso.Correcto, new SesionPortal(acceso.Id, emisor.Id, emisor.Slug, acceso.Rfc, acceso.SelloSeguridad));
+        return new(ResultadoIngreso.Correcto, new SesionPortal(acceso.Id, emisor.Id, emisor.Slug, estado.Rfc, estado.SelloSeguridad));
     }
 
-    /// <returns>True when this failure locked the access.</returns>
-    private static async Task<bool> RegistrarFalloAsync(AppDbContext db, AccesoDescarga acceso, string? ip, CancellationToken ct)
+    /// <summary>
+    /// Takes one of the access's tries in one conditional UPDATE; the fifth also sets the lock.
+    /// </summary>
+    /// <returns>Null when the access is locked (no try left); otherwise the lock this try set, or null inside.</returns>
+    private static async Task<Intento?> TomarIntentoAsync(AppDbContext db, int accesoId, CancellationToken ct)
     {
-        // Counted in SQL, so parallel wrong guesses cannot overwrite each other's count.
-        var hasta = DateTime.UtcNow + Bloqueo;
-        await db.Accesos.Where(a => a.Id == acceso.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.BloqueadoHasta, a => a.IntentosFallidos + 1 >= IntentosMaximos ? hasta : a.BloqueadoHasta)
-            .SetProperty(a => a.IntentosFallidos, a => a.IntentosFallidos + 1 >= IntentosMaximos ? 0 : a.IntentosFallidos + 1), ct);
-        var bloqueado = await db.Accesos.Where(a => a.Id == acceso.Id).Select(a => a.BloqueadoHasta).FirstAsync(ct) > DateTime.UtcNow;
-        db.ChangeTracker.Clear();
-        Eventos.Registrar(db, acceso.EmisorId, $"receptor:{acceso.Rfc}", bloqueado ? "portal.bloqueo" : "portal.ingreso_fallido", acceso.Rfc, ip: ip);
-        await db.SaveChangesAsync(ct);
-        return bloqueado;
+        var ahora = DateTime.UtcNow;
+        var hasta = HastaBloqueo(ahora);
+        var n = await db.Accesos.Where(a => a.Id == accesoId && (a.BloqueadoHasta == null || a.BloqueadoHasta <= ahora))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.BloqueadoHasta, a => a.IntentosFallidos + 1 >= IntentosMaximos ? hasta : a.BloqueadoHasta)
+                .SetProperty(a => a.IntentosFallidos, a => a.IntentosFallidos + 1 >= IntentosMaximos ? 0 : a.IntentosFallidos + 1), ct);
+        if (n == 0) return null;
+        var bloqueo = await db.Accesos.Where(a => a.Id == accesoId).Select(a => a.BloqueadoHasta).FirstAsync(ct);
+        return new Intento(bloqueo == hasta ? hasta : null);
+    }
+
+    private readonly record struct Intento(DateTime? BloqueoPropio);
+
+    private static async Task<bool> BloqueadoAsync(AppDbContext db, int accesoId, CancellationToken ct)
+    {
+        var ahora = DateTime.UtcNow;
+        return await db.Accesos.AnyAsync(a => a.Id == accesoId && a.BloqueadoHasta > ahora, ct);
+    }
+
+    /// <summary>Whole microseconds, so the value compares equal after a round trip through any database.</summary>
+    private static DateTime HastaBloqueo(DateTime ahora)
+    {
+        var hasta = ahora + Bloqueo;
+        return new DateTime(hasta.Ticks - hasta.Ticks % 10, DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// An RFC without an access: counted and locked in the database like a real one, but instead of a
+    /// decoy hash it waits as long as verifications take now, so it costs no CPU and queues behind nobody.
+    /// </summary>
+    private async Task<Ingreso> SinAccesoAsync(AppDbContext db, EmisorPortal emisor, string rfc, string? ip, CancellationToken ct)
+    {
+        var existe = rfc.Length is 12 or 13
+            ? await db.IntentosSinAcceso.AsNoTracking().Where(i => i.EmisorId == emisor.Id && i.Rfc == rfc)
+                .Select(i => new { i.BloqueadoHasta }).FirstOrDefaultAsync(ct)
+            : null;
+        if (existe?.BloqueadoHasta > DateTime.UtcNow) return new(ResultadoIngreso.Bloqueado);
+
+        await Task.Delay(TimeSpan.FromTicks(Math.Min(Interlocked.Read(ref duracionVerificacion), DemoraMaxima.Ticks)), ct);
+        ContarFallo(ip);
+        if (rfc.Length is not (12 or 13)) return new(ResultadoIngreso.Fallido); // never an access: nothing to lock
+
+        var ahora = DateTime.UtcNow;
+        var hasta = HastaBloqueo(ahora);
+        var caducado = ahora - Bloqueo; // failures forgotten after 15 minutes without another
+        Task<int> TomarAsync() => db.IntentosSinAcceso
+            .Where(i => i.EmisorId == emisor.Id && i.Rfc == rfc && (i.BloqueadoHasta == null || i.BloqueadoHasta <= ahora))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.BloqueadoHasta, i => (i.ActualizadoEn < caducado ? 0 : i.Intentos) + 1 >= IntentosMaximos ? hasta : null)
+                .SetProperty(i => i.Intentos, i => (i.ActualizadoEn < caducado ? 0 : i.Intentos) + 1 >= IntentosMaximos ? 0 : (i.ActualizadoEn < caducado ? 0 : i.Intentos) + 1)
+                .SetProperty(i => i.ActualizadoEn, ahora), ct);
+
+        var n = await TomarAsync();
+        if (n == 0 && existe is null)
+        {
+            // The first failure inserts the row; parallel first failures on this instance take turns, so only one inserts.
+            var franja = franjasSinAcceso[(uint)HashCode.Combine(emisor.Id, rfc) % (uint)franjasSinAcceso.Length];
+            await franja.WaitAsync(ct);
+            try
+            {
+                n = await TomarAsync();
+                if (n == 0 && !await db.IntentosSinAcceso.AnyAsync(i => i.EmisorId == emisor.Id && i.Rfc == rfc, ct))
+                {
+                    db.IntentosSinAcceso.Add(new IntentoSinAcceso { EmisorId = emisor.Id, Rfc = rfc, Intentos = 1, ActualizadoEn = ahora });
+                    try
+                    {
+                        await db.SaveChangesAsync(ct);
+                        n = 1;
+                        if (Random.Shared.Next(64) == 0) await OlvidarCaducadosAsync(db, ahora, ct);
+                    }
+                    catch (DbUpdateException)
+                    {
+                        db.ChangeTracker.Clear(); // another instance inserted the same RFC first: take a try from its row
+                        n = await TomarAsync();
+                    }
+                }
+            }
+            finally
+            {
+                franja.Release();
+            }
+        }
+        if (n == 0) return new(ResultadoIngreso.Bloqueado);
+        var bloqueo = await db.IntentosSinAcceso.Where(i => i.EmisorId == emisor.Id && i.Rfc == rfc).Select(i => i.BloqueadoHasta).FirstAsync(ct);
+        return new(bloqueo == hasta ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Fallido);
+    }
+
+    private static Task<int> OlvidarCaducadosAsync(AppDbContext db, DateTime ahora, CancellationToken ct)
+    {
+        var caducado = ahora - Bloqueo;
+        return db.IntentosSinAcceso.Where(i => i.ActualizadoEn < caducado && (i.BloqueadoHasta == null || i.BloqueadoHasta < ahora)).ExecuteDeleteAsync(ct);
+    }
+
+    private int FallosRecientes(string? ip) => fallosPorCliente.TryGetValue(ip ?? "", out int n) ? n : 0;
+
+    private void ContarFallo(string? ip)
+    {
+        var clave = ip ?? "";
+        lock (fallosPorCliente)
+            fallosPorCliente.Set(clave, FallosRecientes(clave) + 1, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Bloqueo });
+    }
+
+    private void MedirVerificacion(long inicio)
+    {
+        var muestra = Stopwatch.GetElapsedTime(inicio).Ticks;
+        long anterior, nuevo;
+        do
+        {
+            anterior = Interlocked.Read(ref duracionVerificacion);
+            nuevo = anterior + (muestra - anterior) / 8;
+        } while (Interlocked.CompareExchange(ref duracionVerificacion, nuevo, anterior) != anterior);
     }
 
     public async Task<CambioContrasena> CambiarAsync(SesionPortal sesion, string? actual, string? nueva, string? confirmacion, string? ip, CancellationToken ct = default)
     {
+        const string MensajeBloqueo = "Por seguridad, el acceso está bloqueado temporalmente. Intente de nuevo en 15 minutos.";
+        if (ContrasenaPolitica.EsDemasiadoLarga(actual)) return new(ResultadoCambio.ActualIncorrecta, ContrasenaPolitica.MensajeDemasiadoLarga);
         var error = ContrasenaPolitica.Validar(nueva, confirmacion, sesion.Rfc);
         if (error is not null) return new(ResultadoCambio.NoValida, error);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var acceso = await db.Accesos.FirstOrDefaultAsync(a => a.Id == sesion.AccesoId && a.EmisorId == sesion.EmisorId, ct);
+        var acceso = await db.Accesos.AsNoTracking().Where(a => a.Id == sesion.AccesoId && a.EmisorId == sesion.EmisorId)
+            .Select(a => new { a.Id, a.Habilitado, a.SelloSeguridad, a.BloqueadoHasta, a.IntentosFallidos, a.PasswordHash }).FirstOrDefaultAsync(ct);
         if (acceso is null || !acceso.Habilitado || acceso.SelloSeguridad != sesion.Sello) return new(ResultadoCambio.SesionTerminada);
-        if (acceso.BloqueadoHasta > DateTime.UtcNow)
-            return new(ResultadoCambio.ActualIncorrecta, "Por seguridad, el acceso está bloqueado temporalmente. Intente de nuevo en 15 minutos.");
+        if (acceso.BloqueadoHasta > DateTime.UtcNow) return new(ResultadoCambio.ActualIncorrecta, MensajeBloqueo);
 
-        using (var permiso = await hashing.AcquireAsync(1, ct))
+        string hash;
+        DateTime? bloqueoPropio;
+        using (var turno = await turnos.PedirAsync(acceso.IntentosFallidos, ct)) // a signed-in receptor: first in line
         {
-            if (!permiso.IsAcquired) return new(ResultadoCambio.Ocupado);
-            if (acceso.PasswordHash is null || hasher.Verificar(acceso.PasswordHash, actual ?? "") == VerificacionContrasena.Fallida)
+            if (turno is null) return new(ResultadoCambio.Ocupado);
+            var intento = await TomarIntentoAsync(db, acceso.Id, ct);
+            if (intento is null) return new(ResultadoCambio.ActualIncorrecta, MensajeBloqueo);
+            bloqueoPropio = intento.Value.BloqueoPropio;
+            // "Sin contraseña" (no hash yet): the decoy's work, then a failure like any wrong password.
+            if (hasher.Verificar(acceso.PasswordHash ?? hashSenuelo, actual ?? "") == VerificacionContrasena.Fallida
+                || acceso.PasswordHash is null)
             {
-                await RegistrarFalloAsync(db, acceso, ip, ct);
-                return new(ResultadoCambio.ActualIncorrecta, "La contraseña actual no es correcta.");
+                Eventos.Registrar(db, sesion.EmisorId, sesion.Quien, bloqueoPropio is null ? "portal.ingreso_fallido" : "portal.bloqueo", sesion.Rfc, ip: ip);
+                await db.SaveChangesAsync(ct);
+                return new(ResultadoCambio.ActualIncorrecta, bloqueoPropio is null ? "La contraseña actual no es correcta." : MensajeBloqueo);
             }
-            acceso.PasswordHash = hasher.Hash(nueva!);
+            hash = hasher.Hash(nueva!);
         }
-        acceso.SelloSeguridad = Guid.NewGuid().ToString("N");
-        acceso.ContrasenaCambiadaEn = DateTime.UtcNow;
-        acceso.IntentosFallidos = 0;
+
+        var ahora = DateTime.UtcNow;
+        var sello = Guid.NewGuid().ToString("N");
+        var cambiada = await db.Accesos
+            .Where(a => a.Id == acceso.Id && a.Habilitado && a.SelloSeguridad == sesion.Sello
+                        && (a.BloqueadoHasta == null || a.BloqueadoHasta <= ahora || a.BloqueadoHasta == bloqueoPropio))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.PasswordHash, hash)
+                .SetProperty(a => a.SelloSeguridad, sello)
+                .SetProperty(a => a.ContrasenaCambiadaEn, ahora)
+                .SetProperty(a => a.IntentosFallidos, 0)
+                .SetProperty(a => a.BloqueadoHasta, (DateTime?)null), ct);
+        sellos.Olvidar(acceso.Id);
+        if (cambiada == 0)
+        {
+            var vigente = await db.Accesos.AnyAsync(a => a.Id == acceso.Id && a.Habilitado && a.SelloSeguridad == sesion.Sello, ct);
+            return vigente ? new(ResultadoCambio.ActualIncorrecta, MensajeBloqueo) : new(ResultadoCambio.SesionTerminada);
+        }
         Eventos.Registrar(db, sesion.EmisorId, sesion.Quien, "portal.contrasena_cambiada", sesion.Rfc, ip: ip);
         await db.SaveChangesAsync(ct);
-        return new(ResultadoCambio.Cambiada, Sesion: sesion with { Sello = acceso.SelloSeguridad });
+        return new(ResultadoCambio.Cambiada, Sesion: sesion with { Sello = sello });
+    }
+
+    /// <summary>
+    /// "Cerrar sesión": a new stamp ends this session and every copy of its cookie (and the access's
+    /// sessions on other devices: a cookie carries no revocable id of its own).
+    /// </summary>
+    public async Task SalirAsync(SesionPortal sesion, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Accesos.Where(a => a.Id == sesion.AccesoId && a.EmisorId == sesion.EmisorId && a.SelloSeguridad == sesion.Sello)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.SelloSeguridad, Guid.NewGuid().ToString("N")), ct);
+        sellos.Olvidar(sesion.AccesoId);
     }
 
     /// <summary>
@@ -227,9 +389,9 @@ public sealed class IngresoPortalService : IDisposable
         if (ContrasenaPolitica.Validar(nueva, confirmacion, e.Rfc) is { } error) return new(ResultadoEnlace.NoValida, error);
 
         string hash;
-        using (var permiso = await hashing.AcquireAsync(1, ct))
+        using (var turno = await turnos.PedirAsync(0, ct)) // holds a valid single-use link: first in line
         {
-            if (!permiso.IsAcquired) return new(ResultadoEnlace.Ocupado);
+            if (turno is null) return new(ResultadoEnlace.Ocupado);
             hash = hasher.Hash(nueva!);
         }
 
@@ -256,7 +418,7 @@ public sealed class IngresoPortalService : IDisposable
 
     public void Dispose()
     {
-        hashing.Dispose();
-        fallosDesconocidos.Dispose();
+        fallosPorCliente.Dispose();
+        foreach (var f in franjasSinAcceso) f.Dispose();
     }
 }

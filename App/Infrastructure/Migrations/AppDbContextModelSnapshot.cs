@@ -566,6 +566,39 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("AccesoDescargas.Features.Portal.IntentoSinAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ActualizadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("BloqueadoHasta")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Intentos")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActualizadoEn");
+
+                    b.HasIndex("EmisorId", "Rfc")
+                        .IsUnique();
+
+                    b.ToTable("IntentosSinAcceso", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

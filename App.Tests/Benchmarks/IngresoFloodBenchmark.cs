@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Net;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Tests.Features.Portal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccesoDescargas.Tests.Benchmarks;
+
+/// <summary>
+/// Not a timed test (issue 9, point 2): a flood of 50 clients, each from its own IP, posting wrong
+/// passwords to the portal sign-in (half for RFCs with an access, half for RFCs without one), at the
+/// per-IP limit, while 40 receptors sign in with the right password from other IPs and a signed-in
+/// receptor downloads an XML in 4 parallel loops. Prints the share of right sign-ins that succeeded
+/// and the download latency without and with the flood, measured in the same run.
+/// Run on demand: ./test.sh -method "*IngresoFloodBenchmark*" -explicit only -showLiveOutput
+/// </summary>
+public class IngresoFloodBenchmark(ITestOutputHelper salida)
+{
+    private const string ContrasenaReal = "ClaveReal2026", Header = "X-Ip-Prueba";
+    private const int Atacantes = 50, Legitimos = 40, Descargadores = 4;
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact(Explicit = true)]
+    public async Task Flood_de_50_clientes_mientras_receptores_reales_entran_y_descargan()
+    {
+        await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error" })
+        {
+            // The test server gives each request the client IP named in a header, as a trusted proxy would.
+            Servicios = s => s.AddSingleton<IStartupFilter, IpDePrueba>(),
+        };
+        var baseUrl = new Uri(app.IniciarServidor());
+        var (legitimos, objetivos) = await SembrarAsync(app);
+        var uuid = (await Portal.AgregarComprobanteAsync(app, AppFactory.ReceptorRfc)).Uuid;
+        var hasher = app.Services.GetRequiredService<ContrasenaHasher>();
+
+        var descargador = Cliente(baseUrl, "10.9.0.1");
+        Assert.Equal(HttpStatusCode.Redirect, (await Portal.IngresarAsync(descargador, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword)).StatusCode);
+        var urlXml = $"/portal/demo/comprobantes/{uuid}/xml";
+        for (var i = 0; i < 200; i++) await DescargarAsync(descargador, urlXml); // warm-up
+
+        var sinCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), null);
+
+        using var fin = new CancellationTokenSource();
+        var resultadosAtaque = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var hashesAntes = hasher.Derivaciones;
+        var reloj = Stopwatch.StartNew();
+        var ataque = Enumerable.Range(0, Atacantes).Select(i => Task.Run(() => AtacarAsync(baseUrl, i, objetivos, resultadosAtaque, fin.Token))).ToList();
+        var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos));
+        var conCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), legitimo);
+        var (exitos, latenciasIngreso, fallos) = await legitimo;
+        var duracion = reloj.Elapsed;
+        var hashes = hasher.Derivaciones - hashesAntes;
+        await fin.CancelAsync();
+        await Task.WhenAll(ataque);
+
+        salida.WriteLine($"Carga de la máquina (loadavg): {File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} núcleos");
+        salida.WriteLine($"Ataque: {Atacantes} IPs, {duracion.TotalSeconds:N1} s; respuestas: " +
+                         string.Join(", ", resultadosAtaque.OrderBy(r => r.Key).Select(r => $"{r.Key}×{r.Value}")) + $"; hashes calculados {hashes}");
+        salida.WriteLine($"Ingresos legítimos: {exitos}/{Legitimos} correctos ({100.0 * exitos / Legitimos:N1} %); " +
+                         $"latencia p50 {P(latenciasIngreso, 0.50):N0} ms, máx {latenciasIngreso.DefaultIfEmpty(0).Max():N0} ms; fallos: {string.Join(", ", fallos)}");
+        salida.WriteLine($"Descarga XML sin carga:  {sinCarga.Count} peticiones, p50 {P(sinCarga, 0.50):N1} ms, p99 {P(sinCarga, 0.99):N1} ms");
+        salida.WriteLine($"Descarga XML con ataque: {conCarga.Count} peticiones, p50 {P(conCarga, 0.50):N1} ms, p99 {P(conCarga, 0.99):N1} ms " +
+                         $"(p99 ×{P(conCarga, 0.99) / P(sinCarga, 0.99):N2})");
+    }
+
+    private static HttpClient Cliente(Uri baseUrl, string ip)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+        http.DefaultRequestHeaders.Add(Header, ip);
+        return http;
+    }
+
+    /// <summary>One attacker: fetches the form once, then posts wrong passwords as fast as it is answered, waiting out a 429.</summary>
+    private static async Task AtacarAsync(Uri baseUrl, int n, IReadOnlyList<string> objetivos, System.Collections.Concurrent.ConcurrentDictionary<int, int> resultados, CancellationToken ct)
+    {
+        using var http = Cliente(baseUrl, $"10.66.{n / 200}.{n % 200 + 1}");
+        var azar = new Random(n);
+        try
+        {
+            var token = Portal.Token(await http.GetStringAsync("/portal/demo/ingresar", ct));
+            while (!ct.IsCancellationRequested)
+            {
+                var rfc = azar.Next(2) == 0 ? objetivos[azar.Next(objetivos.Count)] : RfcAlAzar(azar);
+                using var r = await http.PostAsync("/portal/demo/ingresar", new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["_handler"] = "ingreso", ["__RequestVerificationToken"] = token, ["Input.Rfc"] = rfc, ["Input.Contrasena"] = $"Adivinanza{azar.Next()}",
+                }), ct);
+                resultados.AddOrUpdate((int)r.StatusCode, 1, (_, c) => c + 1);
+                if (r.StatusCode == HttpStatusCode.TooManyRequests) await Task.Delay(TimeSpan.FromSeconds(60), ct); // the limit's window
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Receptors with the right password, each from its own IP, one every 250 ms.</summary>
+    private static async Task<(int Exitos, List<double> Latencias, List<string> Fallos)> EntrarLegitimosAsync(Uri baseUrl, IReadOnlyList<string> rfcs)
+    {
+        await Task.Delay(500);
+        var intentos = rfcs.Select(async (rfc, i) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * i));
+            using var http = Cliente(baseUrl, $"10.20.{i / 200}.{i % 200 + 1}");
+            var reloj = Stopwatch.StartNew();
+            using var r = await Portal.IngresarAsync(http, rfc, ContrasenaReal);
+            var ok = r.StatusCode == HttpStatusCode.Redirect && r.Headers.Location?.OriginalString.TrimEnd('/').EndsWith("/portal/demo") == true;
+            return (ok, reloj.Elapsed.TotalMilliseconds, ok ? null : $"{(int)r.StatusCode}");
+        }).ToList();
+        var hechos = await Task.WhenAll(intentos);
+        return (hechos.Count(h => h.ok), hechos.Where(h => h.ok).Select(h => h.TotalMilliseconds).ToList(),
+            hechos.Where(h => !h.ok).Select(h => h.Item3!).ToList());
+    }
+
+    /// <summary>Download latencies (ms) from parallel loops, for at least <paramref name="duracion"/> and until <paramref name="hasta"/> ends.</summary>
+    private static async Task<List<double>> MedirDescargasAsync(HttpClient http, string url, TimeSpan duracion, Task? hasta)
+    {
+        var latencias = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var reloj = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Descargadores).Select(_ => Task.Run(async () =>
+        {
+            while (reloj.Elapsed < duracion || hasta is { IsCompleted: false })
+            {
+                var inicio = Stopwatch.GetTimestamp();
+                await DescargarAsync(http, url);
+                latencias.Add(Stopwatch.GetElapsedTime(inicio).TotalMilliseconds);
+            }
+        })));
+        return latencias.ToList();
+    }
+
+    private static async Task DescargarAsync(HttpClient http, string url)
+    {
+        using var r = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct);
+        if (r.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{url}: {(int)r.StatusCode}");
+        await r.Content.CopyToAsync(Stream.Null, Ct);
+    }
+
+    private static double P(List<double> valores, double p)
+    {
+        if (valores.Count == 0) return 0;
+        var orden = valores.Order().ToList();
+        return orden[Math.Min(orden.Count - 1, (int)Math.Ceiling(p * orden.Count) - 1)];
+    }
+
+    private static string RfcAlAzar(Random azar)
+    {
+        const string letras = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        var l = new string(Enumerable.Range(0, 4).Select(_ => letras[azar.Next(letras.Length)]).ToArray());
+        return $"{l}{azar.Next(50, 99):00}{azar.Next(1, 12):00}{azar.Next(1, 28):00}{letras[azar.Next(26)]}{azar.Next(10)}{letras[azar.Next(26)]}";
+    }
+
+    /// <summary>The legitimate receptors' accesses and 400 other accesses that the flood targets (one hash each kind: same password).</summary>
+    private static async Task<(List<string> Legitimos, List<string> Objetivos)> SembrarAsync(AppFactory app)
+    {
+        var hasher = app.Services.GetRequiredService<ContrasenaHasher>();
+        var hashReal = hasher.Hash(ContrasenaReal);
+        var hashOtro = hasher.Hash("OtraClave-Desconocida-2026");
+        var azar = new Random(9);
+        var rfcs = new HashSet<string>();
+        while (rfcs.Count < Legitimos + 400) rfcs.Add(RfcAlAzar(azar));
+        var todos = rfcs.ToList();
+        await using var db = app.CrearDb();
+        var emisorId = await db.Emisores.Where(e => e.Slug == "demo").Select(e => e.Id).SingleAsync(Ct);
+        db.Accesos.AddRange(todos.Select((rfc, i) => new AccesoDescarga { EmisorId = emisorId, Rfc = rfc, PasswordHash = i < Legitimos ? hashReal : hashOtro }));
+        await db.SaveChangesAsync(Ct);
+        return (todos[..Legitimos], todos[Legitimos..]);
+    }
+
+    private sealed class IpDePrueba : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext http, RequestDelegate siguiente) =>
+            {
+                if (IPAddress.TryParse(http.Request.Headers[Header], out var ip)) http.Connection.RemoteIpAddress = ip;
+                return siguiente(http);
+            });
+            next(app);
+        };
+    }
+}

@@ -1,0 +1,97 @@
+namespace AccesoDescargas.Features.Portal;
+
+/// <summary>
+/// The few PBKDF2 slots of the portal and who gets them first. Each request comes with a rank (the
+/// recent failures of its client and of its RFC: 0 for a receptor who simply signs in); the lowest
+/// rank is served first, and when the line is full a newcomer with a lower rank takes the place of
+/// the worst one waiting. A flood of wrong passwords thus gets only the slots nobody else wants.
+/// </summary>
+public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan esperaMaxima)
+{
+    private readonly object cerrojo = new();
+    private readonly List<Espera> esperando = [];
+    private int libres = permisos >= 1 ? permisos : throw new ArgumentOutOfRangeException(nameof(permisos));
+    private long llegadas;
+
+    /// <returns>A slot to dispose when the hash is done, or null when the line is full or the wait too long.</returns>
+    public async ValueTask<IDisposable?> PedirAsync(int rango, CancellationToken ct = default)
+    {
+        Espera mia;
+        lock (cerrojo)
+        {
+            if (libres > 0 && esperando.Count == 0)
+            {
+                libres--;
+                return new Turno(this);
+            }
+            if (esperando.Count >= espera)
+            {
+                var peor = esperando.Count == 0 ? -1 : Peor();
+                if (peor < 0 || esperando[peor].Rango <= rango) return null;
+                esperando[peor].Resultado.TrySetResult(false);
+                esperando.RemoveAt(peor);
+            }
+            mia = new Espera(rango, llegadas++, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+            esperando.Add(mia);
+        }
+
+        using var limite = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limite.CancelAfter(esperaMaxima);
+        await using (limite.Token.Register(() => Abandonar(mia)))
+        {
+            // A slot handed over while the wait was being given up still belongs to this request.
+            if (await mia.Resultado.Task) return new Turno(this);
+        }
+        ct.ThrowIfCancellationRequested();
+        return null;
+    }
+
+    private void Abandonar(Espera e)
+    {
+        lock (cerrojo)
+            if (e.Resultado.TrySetResult(false)) esperando.Remove(e);
+    }
+
+    private void Liberar()
+    {
+        lock (cerrojo)
+        {
+            while (esperando.Count > 0)
+            {
+                var i = Mejor();
+                var siguiente = esperando[i];
+                esperando.RemoveAt(i);
+                if (siguiente.Resultado.TrySetResult(true)) return;
+            }
+            libres++;
+        }
+    }
+
+    private int Mejor()
+    {
+        var m = 0;
+        for (var i = 1; i < esperando.Count; i++)
+            if (esperando[i].Rango < esperando[m].Rango) m = i; // the list is in arrival order: ties go to the earliest
+        return m;
+    }
+
+    private int Peor()
+    {
+        var p = 0;
+        for (var i = 1; i < esperando.Count; i++)
+            if (esperando[i].Rango >= esperando[p].Rango) p = i;
+        return p;
+    }
+
+    private sealed record Espera(int Rango, long Orden, TaskCompletionSource<bool> Resultado);
+
+    private sealed class Turno(TurnosVerificacion turnos) : IDisposable
+    {
+        private int liberado;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref liberado, 1) == 0) turnos.Liberar();
+        }
+    }
+}
