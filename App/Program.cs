@@ -16,8 +16,9 @@ var builder = WebApplication.CreateBuilder(args);
 try
 {
     builder.AddData();
+    builder.AddEmisores();
 }
-catch (DataDirectoryException e)
+catch (Exception e) when (e is DataDirectoryException or ConfiguracionNoValidaException)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
@@ -25,7 +26,6 @@ catch (DataDirectoryException e)
 builder.AddStorage();
 builder.AddUi();
 builder.AddIssuerAuthentication();
-builder.AddEmisores();
 builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();
