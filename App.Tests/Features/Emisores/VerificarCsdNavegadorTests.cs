@@ -33,6 +33,7 @@ public class VerificarCsdNavegadorTests(Navegador navegador)
         await page.GetByRole(AriaRole.Button, new() { Name = "Verificar" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(VerificadorCsd.MensajeLlaveNoValida);
         await Navegador.CapturarAsync(page, "csd-rechazo");
+        await Navegador.SinViolacionesAxeAsync(page, "Verificar RFC con un rechazo");
 
         await page.GetByLabel("Contraseña de la llave privada").FillAsync(Csds.Contrasena);
         await page.GetByRole(AriaRole.Button, new() { Name = "Verificar" }).ClickAsync();
@@ -40,5 +41,6 @@ public class VerificarCsdNavegadorTests(Navegador navegador)
         await Expect(page.GetByTestId("aviso-sin-verificar")).ToHaveCountAsync(0);
         await page.SetViewportSizeAsync(360, 800);
         await Navegador.CapturarAsync(page, "csd-verificado-360");
+        await Navegador.SinScrollHorizontalAsync(page, "Verificar RFC a 360 px");
     }
 }
