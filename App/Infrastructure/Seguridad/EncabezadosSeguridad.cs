@@ -29,7 +29,7 @@ public static class EncabezadosSeguridad
     public static string NonceCsp(this HttpContext http)
     {
         if (http.Items[ClaveNonce] is string nonce) return nonce;
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)); // hex: nothing for HTML to encode in the attribute
         http.Items[ClaveNonce] = nonce;
         return nonce;
     }
