@@ -3,12 +3,14 @@ using AccesoDescargas.Components.Account;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Infrastructure.Salud;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,11 +26,13 @@ catch (Exception e) when (e is DataDirectoryException or ConfiguracionNoValidaEx
     return 1;
 }
 builder.AddStorage();
+builder.AddSalud();
 builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();
+builder.AddClientes();
 builder.AddEmail();
 builder.AddPortal();
 builder.AddRepresentacion();
@@ -40,10 +44,12 @@ await app.MigrateDatabaseAsync();
 await app.SeedDemoAsync();
 
 app.UseUi();
+app.MapSalud();
 app.MapAccount();
 app.MapPortal();
 app.MapComprobantesEndpoints();
 app.MapAccesosApi();
+app.MapClientesEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

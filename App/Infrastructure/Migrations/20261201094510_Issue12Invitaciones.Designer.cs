@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201095216_Issue9VerificacionCsd")]
-    partial class Issue9VerificacionCsd
+    [Migration("20261201094510_Issue12Invitaciones")]
+    partial class Issue12Invitaciones
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -51,11 +51,19 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<int>("IntentosFallidos")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("InvitacionAceptadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionEnviadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionVenceEn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Origen")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -90,6 +98,50 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccesoId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sello")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tipo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VenceEn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("AccesoId", "Tipo", "Id");
+
+                    b.ToTable("Enlaces", (string)null);
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.ApiKeys.ApiKey", b =>
@@ -416,16 +468,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<DateTime>("CreadoEn")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CsdNoCertificado")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("CsdVigenteDesde")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("CsdVigenteHasta")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("LogoKey")
                         .HasColumnType("TEXT");
 
@@ -447,13 +489,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("VerificadoEn")
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("Rfc")
-                        .IsUnique();
+                    b.HasIndex("Rfc");
 
                     b.HasIndex("Slug")
                         .IsUnique();
@@ -689,6 +727,15 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .IsRequired();
 
                     b.Navigation("Emisor");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Accesos.AccesoDescarga", null)
+                        .WithMany()
+                        .HasForeignKey("AccesoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.Clientes.Cliente", b =>
