@@ -26,9 +26,10 @@ public class VerificarCsdNavegadorTests(Navegador navegador)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Verificar RFC" })).ToBeVisibleAsync();
         await Navegador.EsperarCircuitoAsync(page);
 
-        await page.Locator("input[type=file][accept='.cer']").SetInputFilesAsync(new FilePayload { Name = "00001000000500003456.cer", MimeType = "application/pkix-cert", Buffer = cer });
-        await page.Locator("input[type=file][accept='.key']").SetInputFilesAsync(new FilePayload { Name = "CSD_Matriz.key", MimeType = "application/octet-stream", Buffer = key });
+        await Navegador.ElegirArchivoAsync(page.Locator("input[type=file][accept='.cer']"), new FilePayload { Name = "00001000000500003456.cer", MimeType = "application/pkix-cert", Buffer = cer });
+        await Navegador.ElegirArchivoAsync(page.Locator("input[type=file][accept='.key']"), new FilePayload { Name = "CSD_Matriz.key", MimeType = "application/octet-stream", Buffer = key });
         await Expect(page.GetByTestId("archivo-cer")).ToHaveTextAsync("00001000000500003456.cer");
+        await Expect(page.GetByTestId("archivo-key")).ToHaveTextAsync("CSD_Matriz.key");
         await page.GetByLabel("Contraseña de la llave privada").FillAsync("equivocada");
         await page.GetByRole(AriaRole.Button, new() { Name = "Verificar" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(VerificadorCsd.MensajeLlaveNoValida);
