@@ -18,8 +18,9 @@ var builder = WebApplication.CreateBuilder(args);
 try
 {
     builder.AddData();
+    builder.AddEmisores();
 }
-catch (DataDirectoryException e)
+catch (Exception e) when (e is DataDirectoryException or ConfiguracionNoValidaException)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
@@ -28,7 +29,6 @@ builder.AddStorage();
 builder.AddSalud();
 builder.AddUi();
 builder.AddIssuerAuthentication();
-builder.AddEmisores();
 builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();

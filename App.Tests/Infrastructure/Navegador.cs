@@ -64,6 +64,18 @@ public sealed class Navegador : IAsyncLifetime
         await EsperarCircuitoAsync(page);
     }
 
+    /// <summary>
+    /// Chooses a file in a MudFileUpload/InputFile. Blazor attaches the input's change listener from OnAfterRenderAsync, a
+    /// round trip after the input appears; files set before that are lost and the page never hears of them, so this waits
+    /// for the listener (InputFile's init marks the element) before setting them.
+    /// </summary>
+    public static async Task ElegirArchivoAsync(ILocator input, params FilePayload[] archivos)
+    {
+        await input.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await input.Page.WaitForFunctionAsync("e => e._blazorInputFileNextFileId !== undefined", await input.ElementHandleAsync());
+        await input.SetInputFilesAsync(archivos);
+    }
+
     /// <summary>A prerendered page ignores clicks until its circuit is connected; MainLayout marks itself when interactive.</summary>
     public static Task EsperarCircuitoAsync(IPage page) =>
         page.Locator("[data-interactivo]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });

@@ -34,7 +34,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.Property(x => x.RazonSocial).HasMaxLength(300);
             e.Property(x => x.Slug).HasMaxLength(60);
             e.HasIndex(x => x.Slug).IsUnique();
-            e.HasIndex(x => x.Rfc);
+            // An RFC belongs to one emisor per installation (stored normalised: trimmed, upper-case).
+            e.HasIndex(x => x.Rfc).IsUnique();
+            e.Property(x => x.CsdNoCertificado).HasMaxLength(40);
         });
 
         b.Entity<Usuario>(e => e.HasOne(x => x.Emisor).WithMany().HasForeignKey(x => x.EmisorId));

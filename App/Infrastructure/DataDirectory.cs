@@ -21,7 +21,7 @@ public sealed class DataDirectory
             : System.IO.Path.Combine(contentRoot, configured));
         try
         {
-            Directory.CreateDirectory(path);
+            CrearCarpetaPrivada(path);
             var probe = System.IO.Path.Combine(path, $".escritura-{Guid.NewGuid():N}");
             File.WriteAllText(probe, "ok");
             File.Delete(probe);
@@ -34,6 +34,30 @@ public sealed class DataDirectory
         }
         return new DataDirectory(path);
     }
+
+    /// <summary>Only the app's user may enter a folder it creates (mode 700): it holds the database and the key ring.</summary>
+    public static void CrearCarpetaPrivada(string path)
+    {
+        if (Directory.Exists(path)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// Creates an empty file readable and writable by the app's user only (mode 600), unless it exists.
+    /// SQLite gives its -wal and -shm files the database file's mode.
+    /// </summary>
+    public static void CrearArchivoPrivado(string path)
+    {
+        if (File.Exists(path)) return;
+        var opciones = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) opciones.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try { using var _ = new FileStream(path, opciones); }
+        catch (IOException) when (File.Exists(path)) { }
+    }
 }
 
 public sealed class DataDirectoryException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>A setting the app cannot start with; the message tells the operator what to change.</summary>
+public sealed class ConfiguracionNoValidaException(string message, Exception? inner = null) : Exception(message, inner);

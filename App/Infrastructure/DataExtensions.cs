@@ -1,5 +1,7 @@
 using AccesoDescargas.Features.Emisores;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,12 +16,18 @@ public static class DataExtensions
 
         var connectionString = builder.Configuration.GetConnectionString("Default");
         if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            // Created here with mode 600 rather than by SQLite with the process's default mode.
+            DataDirectory.CrearArchivoPrivado(data.Combine("accesodescargas.db"));
             connectionString = $"Data Source={data.Combine("accesodescargas.db")};Foreign Keys=True";
+        }
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
 
         builder.Services.AddDataProtection()
             .SetApplicationName("AccesoDescargas")
-            .PersistKeysToFileSystem(new DirectoryInfo(data.Combine("keys")));
+            .ProtegerConCertificado(builder.Configuration);
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new RepositorioClavesPrivado(new DirectoryInfo(data.Combine("keys")), sp.GetRequiredService<ILoggerFactory>())));
 
         builder.Services.AddIdentityCore<Usuario>(o =>
             {

@@ -41,6 +41,30 @@ public class ComprobantesApiTests
     }
 
     [Fact]
+    public async Task Un_cuerpo_multipart_cortado_responde_400_en_espanol_y_no_guarda_nada()
+    {
+        await using var app = new AppFactory();
+        using var http = Cliente(app);
+        var contenido = Multipart(Xml(Guid.NewGuid(), "XIQB891116QE4", "BERENICE XIMO QUEZADA"), Pdf);
+        var tipo = contenido.Headers.ContentType!.ToString();
+        var completo = await contenido.ReadAsByteArrayAsync(Ct);
+        await using var db = app.CrearDb();
+        var antes = await db.Comprobantes.CountAsync(Ct);
+
+        foreach (var corte in new[] { completo.Length / 2, completo.Length - 10, 40 })
+        {
+            // The connection dropped mid-upload: the body ends before the closing boundary.
+            var cortado = new ByteArrayContent(completo[..corte]);
+            cortado.Headers.ContentType = MediaTypeHeaderValue.Parse(tipo);
+            var r = await http.PostAsync("/api/v1/comprobantes", cortado, Ct);
+
+            var json = await ProblemaAsync(r, HttpStatusCode.BadRequest);
+            Assert.Equal("El cuerpo multipart/form-data no es válido.", json.GetProperty("detail").GetString());
+        }
+        Assert.Equal(antes, await db.Comprobantes.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task Post_de_un_cfdi_nuevo_responde_201_con_sus_datos_y_get_lo_devuelve_igual()
     {
         await using var app = new AppFactory();

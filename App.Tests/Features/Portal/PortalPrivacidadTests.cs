@@ -53,7 +53,7 @@ public class PortalPrivacidadTests
         int otroId;
         await using (var db = app.CrearDb())
         {
-            var otro = new Emisor { Rfc = "AAA010101AAA", RazonSocial = "OTRA EMPRESA SA DE CV", Slug = "otra" };
+            var otro = new Emisor { Rfc = "AAA010101AAA", RazonSocial = "OTRA EMPRESA SA DE CV", Slug = "otra", VerificadoEn = DateTime.UtcNow };
             db.Emisores.Add(otro);
             await db.SaveChangesAsync(Ct);
             otroId = otro.Id;

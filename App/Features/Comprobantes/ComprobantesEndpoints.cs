@@ -87,7 +87,8 @@ public static class ComprobantesEndpoints
         {
             return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", excede);
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        // A body cut short (the client's connection dropped mid-upload) ends the multipart reader with an IOException.
+        catch (Exception e) when (e is InvalidDataException or IOException && !ct.IsCancellationRequested)
         {
             return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida", "El cuerpo multipart/form-data no es válido.");
         }

@@ -18,6 +18,9 @@ public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users,
         if (!validacion.EsValido)
             return new([validacion.Error!]);
 
+        if (await db.Emisores.AnyAsync(e => e.Rfc == validacion.Rfc))
+            return new([MensajeRfcRegistrado(validacion.Rfc)]);
+
         await using var tx = await db.Database.BeginTransactionAsync();
         var emisor = new Emisor
         {
@@ -26,7 +29,15 @@ public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users,
             Slug = await SlugDisponibleAsync(razonSocial),
         };
         db.Emisores.Add(emisor);
-        await db.SaveChangesAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            if (!await OtroConElRfcAsync(validacion.Rfc)) throw;
+            return new([MensajeRfcRegistrado(validacion.Rfc)]); // registered at the same moment by someone else
+        }
 
         var usuario = new Usuario { UserName = email.Trim(), Email = email.Trim(), EmisorId = emisor.Id, EmailConfirmed = true };
         var creado = await users.CreateAsync(usuario, password);
@@ -37,6 +48,15 @@ public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users,
         if (iniciarSesion)
             await signIn.SignInAsync(usuario, isPersistent: false);
         return new([], usuario);
+    }
+
+    public static string MensajeRfcRegistrado(string rfc) =>
+        $"Ya hay un emisor registrado con el RFC {rfc}. Si es el suyo, pida acceso a quien lo administra.";
+
+    private async Task<bool> OtroConElRfcAsync(string rfc)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Emisores.AnyAsync(e => e.Rfc == rfc);
     }
 
     private async Task<string> SlugDisponibleAsync(string razonSocial)

@@ -15,7 +15,8 @@ public enum ResultadoIngreso { Correcto, Fallido, Bloqueado, Deshabilitado, Ocup
 
 public sealed record Ingreso(ResultadoIngreso Resultado, SesionPortal? Sesion = null);
 
-public sealed record EmisorPortal(int Id, string Slug, string RazonSocial, bool TieneLogo);
+/// <param name="Activo">False while the emisor has not proved its RFC with its CSD: the portal shows only a notice.</param>
+public sealed record EmisorPortal(int Id, string Slug, string RazonSocial, bool TieneLogo, bool Activo = true);
 
 public enum ResultadoCambio { Cambiada, ActualIncorrecta, NoValida, SesionTerminada, Ocupado }
 
@@ -81,11 +82,12 @@ public sealed class IngresoPortalService : IDisposable
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Emisores.AsNoTracking().Where(e => e.Slug == slug.ToLowerInvariant())
-            .Select(e => new EmisorPortal(e.Id, e.Slug, e.RazonSocial, e.LogoKey != null)).FirstOrDefaultAsync(ct);
+            .Select(e => new EmisorPortal(e.Id, e.Slug, e.RazonSocial, e.LogoKey != null, e.VerificadoEn != null)).FirstOrDefaultAsync(ct);
     }
 
     public async Task<Ingreso> IngresarAsync(EmisorPortal emisor, string? rfcTexto, string? contrasena, string? ip, CancellationToken ct = default)
     {
+        if (!emisor.Activo) return new(ResultadoIngreso.Fallido); // the page shows no form; a crafted post gets nothing
         contrasena ??= "";
         if (ContrasenaPolitica.EsDemasiadoLarga(contrasena)) return new(ResultadoIngreso.ContrasenaDemasiadoLarga);
         var rfc = Rfc.Normalizar(rfcTexto);
@@ -343,6 +345,7 @@ public sealed class IngresoPortalService : IDisposable
     /// </summary>
     public async Task<bool> RecuperarAsync(EmisorPortal emisor, string? rfcTexto, string? email, string urlBase, string? ip, CancellationToken ct = default)
     {
+        if (!emisor.Activo) return false;
         var rfc = Rfc.Normalizar(rfcTexto);
         var correo = DireccionCorreo.Validar(email);
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -48,6 +48,12 @@ public static class DemoSeeder
     {
         var options = app.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new();
         if (!options.Seed) return;
+        // Demo data (known passwords, an API key in the README) never reaches a real installation.
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+        {
+            app.Logger.LogWarning("Demo:Seed se ignora fuera de Development: no se crean datos de demostración en {Entorno}.", app.Environment.EnvironmentName);
+            return;
+        }
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -91,7 +97,13 @@ public static class DemoSeeder
         var hasher = services.GetRequiredService<ContrasenaHasher>();
         var users = services.GetRequiredService<UserManager<Usuario>>();
 
-        var emisor = new Emisor { Rfc = EmisorRfc, RazonSocial = EmisorNombre, RegimenFiscal = "601", CodigoPostal = "42501", Slug = Slug };
+        // Verified with SAT's public test CSD of EKU9003173C9 (certificate 30001000000400002434).
+        var emisor = new Emisor
+        {
+            Rfc = EmisorRfc, RazonSocial = EmisorNombre, RegimenFiscal = "601", CodigoPostal = "42501", Slug = Slug,
+            VerificadoEn = DateTime.UtcNow, CsdNoCertificado = "30001000000400002434",
+            CsdVigenteDesde = new DateTime(2019, 6, 17, 19, 44, 14, DateTimeKind.Utc), CsdVigenteHasta = new DateTime(2023, 6, 17, 19, 44, 14, DateTimeKind.Utc),
+        };
         db.Emisores.Add(emisor);
         await db.SaveChangesAsync();
 

@@ -80,8 +80,10 @@ public sealed class CorreoSender(
         return intentados;
     }
 
+    // An emisor that has not proved its RFC with its CSD emails nobody: its messages wait, pending, until it does.
     private static IQueryable<CorreoSaliente> Disponibles(AppDbContext db, DateTime ahora) => db.Correos.Where(c =>
-        c.Estado == EstadoCorreo.Pendiente && c.SiguienteIntentoEn <= ahora && (c.ReclamadoHasta == null || c.ReclamadoHasta < ahora));
+        c.Estado == EstadoCorreo.Pendiente && c.SiguienteIntentoEn <= ahora && (c.ReclamadoHasta == null || c.ReclamadoHasta < ahora)
+        && db.Emisores.Any(e => e.Id == c.EmisorId && e.VerificadoEn != null));
 
     private async Task IntentarAsync(CorreoSaliente correo, CancellationToken ct)
     {

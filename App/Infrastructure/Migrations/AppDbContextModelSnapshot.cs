@@ -465,6 +465,16 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<DateTime>("CreadoEn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CsdNoCertificado")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CsdVigenteDesde")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CsdVigenteHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LogoKey")
                         .HasColumnType("TEXT");
 
@@ -486,9 +496,13 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("VerificadoEn")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Rfc");
+                    b.HasIndex("Rfc")
+                        .IsUnique();
 
                     b.HasIndex("Slug")
                         .IsUnique();
