@@ -23,11 +23,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string ReceptorPassword = "Receptor2026";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string entorno;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing")
     {
+        this.entorno = entorno;
         this.settings = new()
         {
             ["DataDirectory"] = DataDir,
@@ -49,7 +51,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(entorno);
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);

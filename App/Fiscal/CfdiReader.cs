@@ -24,6 +24,14 @@ public static partial class CfdiReader
     public const string MensajeXmlConDtd = "El XML contiene una declaración DTD, que no se admite por seguridad.";
     public const string MensajeNoEsCfdi = "El archivo no es un CFDI (se esperaba cfdi:Comprobante versión 3.2, 3.3 o 4.0).";
     public const string MensajeNoTimbrado = "El CFDI no está timbrado (no tiene TimbreFiscalDigital).";
+    public const string MensajeTimbreDePrueba = "El CFDI no está timbrado: su TimbreFiscalDigital es de prueba (UUID de relleno y sin sellos).";
+
+    /// <summary>
+    /// The longest text a field keeps (SAT's longest, Concepto/@Descripcion, is 1,000 characters; a
+    /// 2048-bit sello is 344). Word wrapping costs grow faster than the text, so a field of a million
+    /// characters would stall the printout: what is longer is cut and ends in "…".
+    /// </summary>
+    public const int LongitudMaxima = 1000;
     public const string FormatoExcedeTamano = "El archivo excede el tamaño máximo permitido de {0} MB.";
     public const string FormatoEmisorNoCorresponde = "El RFC del emisor del CFDI ({0}) no corresponde al emisor de esta cuenta ({1}).";
     public const string FormatoFaltaAtributo = "Falta el atributo obligatorio {0} en {1}.";
@@ -419,6 +427,9 @@ public static partial class CfdiReader
             if (_timbre.Uuid.Length == 0) return;
             if (!Guid.TryParseExact(_timbre.Uuid, "D", out _))
                 throw new CfdiRechazadoException(MensajeValorNoValido("UUID", ElementoTimbre));
+            // What generators of test documents leave: 00000000-…, 11111111-… and no sellos. Not a stamp.
+            if (EsTimbreDeRelleno(_timbre.Uuid, _timbre.SelloCfd, _timbre.SelloSat))
+                throw new CfdiRechazadoException(MensajeTimbreDePrueba);
             _fechaTimbrado = Fecha(r, "FechaTimbrado", ElementoTimbre);
         }
 
@@ -509,7 +520,9 @@ public static partial class CfdiReader
         private static string? A(XmlReader r, string nombre)
         {
             var valor = r.GetAttribute(nombre) ?? r.GetAttribute(char.ToLowerInvariant(nombre[0]) + nombre[1..]);
-            return string.IsNullOrWhiteSpace(valor) ? null : valor.Trim();
+            if (string.IsNullOrWhiteSpace(valor)) return null;
+            valor = valor.Trim();
+            return valor.Length <= LongitudMaxima ? valor : string.Concat(valor.AsSpan(0, LongitudMaxima - 1), "…");
         }
 
         private static decimal? Numero(XmlReader r, string nombre)
@@ -526,6 +539,14 @@ public static partial class CfdiReader
         // 3.2 typed TipoCambio as free text, so a non-number there is tolerated rather than fatal.
         private static decimal? NumeroTolerante(XmlReader r, string nombre) =>
             decimal.TryParse(A(r, nombre), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var valor) ? valor : null;
+    }
+
+    /// <summary>A UUID of one repeated hex digit with both sellos empty.</summary>
+    public static bool EsTimbreDeRelleno(string uuid, string? selloCfd, string? selloSat)
+    {
+        if (!string.IsNullOrWhiteSpace(selloCfd) || !string.IsNullOrWhiteSpace(selloSat)) return false;
+        var digitos = uuid.Replace("-", "", StringComparison.Ordinal);
+        return digitos.Length == 32 && digitos.All(c => char.ToUpperInvariant(c) == char.ToUpperInvariant(digitos[0]));
     }
 
     [GeneratedRegex(@"^(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$")]

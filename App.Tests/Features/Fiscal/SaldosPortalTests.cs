@@ -62,7 +62,7 @@ public class SaldosPortalTests
         var otra = await SesionAsync(app, "COSC8001137NA");
         Assert.Null(await portal.DetalleAsync(otra, Factura1, Ct));
         var ajeno = (await portal.DetalleAsync(otra, PagoOtroReceptor, Ct))!;
-        Assert.Equal([(Factura1, "", false)], ajeno.Paga.Select(f => (f.Uuid, f.SerieFolio, f.Importada)));
+        Assert.Equal([(Factura1, "", false), (Factura2, "", false)], ajeno.Paga.Select(f => (f.Uuid, f.SerieFolio, f.Importada)));
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public class Comprobante
     public string? PdfSha256 { get; set; }
     /// <summary>True when the PDF is our generated representación impresa, not one the emisor uploaded.</summary>
     public bool PdfGenerado { get; set; }
+    /// <summary>
+    /// While set in the future, the PDF generator of one instance is rendering this comprobante, or its
+    /// last attempt failed and it waits for a retry: no other instance takes it until then.
+    /// </summary>
+    public DateTime? PdfReclamadoHasta { get; set; }
     public DateTime ImportadoEn { get; set; } = DateTime.UtcNow;
 
     /// <summary>PUE or PPD (3.3 and 4.0); 3.2's metodoDePago as written.</summary>

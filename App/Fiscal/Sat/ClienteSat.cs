@@ -89,12 +89,16 @@ public sealed class ClienteSat(IHttpClientFactory clientes, IOptions<SatOptions>
         var ajustes = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
         using var lector = XmlReader.Create(new Infrastructure.FlujoLimitado(cuerpo, TamanoMaximoRespuesta,
             () => new XmlException("Respuesta del SAT demasiado grande."), ct), ajustes);
-        while (await lector.ReadAsync())
+        // ReadElementContentAsString already moves to the next node: read again only when it did not run.
+        var leer = true;
+        while (leer ? await lector.ReadAsync() : !lector.EOF)
         {
-            if (lector.NodeType == XmlNodeType.Element && lector.NamespaceURI == NsRespuesta && !lector.IsEmptyElement)
+            leer = true;
+            if (lector.NodeType == XmlNodeType.Element && lector.NamespaceURI == NsRespuesta && !lector.IsEmptyElement && lector.Depth > 0)
             {
                 var nombre = lector.LocalName;
                 valores[nombre] = (await lector.ReadElementContentAsStringAsync()).Trim();
+                leer = false;
             }
         }
         var codigo = valores.GetValueOrDefault("CodigoEstatus")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201092550_Issue11EstadoFiscal")]
+    [Migration("20261201101226_Issue11EstadoFiscal")]
     partial class Issue11EstadoFiscal
     {
         /// <inheritdoc />
@@ -284,6 +284,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("TEXT");
 
@@ -422,6 +425,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Para")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Rfc")
