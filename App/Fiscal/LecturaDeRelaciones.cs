@@ -50,7 +50,7 @@ public sealed class LecturaDeRelaciones(IDbContextFactory<AppDbContext> dbFactor
         {
             try
             {
-                await using var xml = archivos.Abrir(c.XmlKey) ?? throw new FileNotFoundException(c.XmlKey);
+                await using var xml = await archivos.AbrirAsync(c.XmlKey, ct: ct) ?? throw new FileNotFoundException(c.XmlKey);
                 SaldosFiscales.LeerRelaciones(c, CfdiReader.LeerDocumento(xml));
             }
             catch (Exception e) when (e is InvalidDataException or IOException)

@@ -59,7 +59,7 @@ public sealed class VerificacionSat(
         string expresion;
         try
         {
-            await using var xml = archivos.Abrir(c.XmlKey) ?? throw new FileNotFoundException(c.XmlKey);
+            await using var xml = await archivos.AbrirAsync(c.XmlKey, ct: ct) ?? throw new FileNotFoundException(c.XmlKey);
             expresion = CfdiQr.Url(CfdiReader.LeerDocumento(xml));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException)

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201101226_Issue11EstadoFiscal")]
-    partial class Issue11EstadoFiscal
+    [Migration("20261201094510_Issue12Invitaciones")]
+    partial class Issue12Invitaciones
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -51,11 +51,19 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<int>("IntentosFallidos")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("InvitacionAceptadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionEnviadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionVenceEn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Origen")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -90,6 +98,50 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccesoId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sello")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tipo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VenceEn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("AccesoId", "Tipo", "Id");
+
+                    b.ToTable("Enlaces", (string)null);
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.ApiKeys.ApiKey", b =>
@@ -230,23 +282,11 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal?>("Acreditado")
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("EmisorId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Estado")
                         .HasColumnType("INTEGER");
-
-                    b.Property<int?>("EstadoPago")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("EstadoSat")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("EstadoSatVerificadoEn")
-                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("Fecha")
                         .HasColumnType("TEXT");
@@ -258,23 +298,12 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FormaPago")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("ImportadoEn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MetodoPago")
-                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Moneda")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal?>("Pagado")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PdfGenerado")
@@ -300,27 +329,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("ReceptorRfc")
                         .IsRequired()
                         .HasMaxLength(13)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("RelacionesLeidas")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<decimal?>("SaldoPendiente")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SatEsCancelable")
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SatEstatusCancelacion")
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("SatSolicitadoEn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SatValidacionEfos")
-                        .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Serie")
@@ -377,18 +385,7 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
 
-                    b.HasIndex("FechaTimbrado", "EstadoSatVerificadoEn");
-
-                    b.HasIndex("EmisorId", "EstadoPago", "ReceptorRfc");
-
-                    b.HasIndex("EmisorId", "EstadoSat", "Fecha");
-
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
-                    b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
-
-                    b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
-                        .HasFilter("NOT \"RelacionesLeidas\"");
 
                     b.ToTable("Comprobantes", (string)null);
                 });
@@ -572,145 +569,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ComprobanteId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("EmisorId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReceptorRfc")
-                        .IsRequired()
-                        .HasMaxLength(13)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TipoRelacion")
-                        .IsRequired()
-                        .HasMaxLength(2)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Uuid")
-                        .IsRequired()
-                        .HasMaxLength(36)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ComprobanteId");
-
-                    b.HasIndex("EmisorId", "ReceptorRfc", "Uuid");
-
-                    b.ToTable("Relaciones", (string)null);
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CodigoEstatus")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ComprobanteId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("Cuando")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EsCancelable")
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Estado")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EstatusCancelacion")
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ValidacionEfos")
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ComprobanteId", "Cuando");
-
-                    b.ToTable("ConsultasSat", (string)null);
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ComprobanteId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("EmisorId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("FechaPago")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FormaDePago")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("IdDocumento")
-                        .IsRequired()
-                        .HasMaxLength(36)
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal?>("ImpPagado")
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal?>("ImpSaldoAnt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal?>("ImpSaldoInsoluto")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MonedaDocumento")
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MonedaPago")
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<decimal>("Monto")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("NumParcialidad")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Pago")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReceptorRfc")
-                        .IsRequired()
-                        .HasMaxLength(13)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ComprobanteId");
-
-                    b.HasIndex("EmisorId", "ReceptorRfc", "IdDocumento");
-
-                    b.ToTable("PagosAplicados", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -871,6 +729,15 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Navigation("Emisor");
                 });
 
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Accesos.AccesoDescarga", null)
+                        .WithMany()
+                        .HasForeignKey("AccesoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AccesoDescargas.Features.Clientes.Cliente", b =>
                 {
                     b.HasOne("AccesoDescargas.Features.Emisores.Emisor", "Emisor")
@@ -902,37 +769,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .IsRequired();
 
                     b.Navigation("Emisor");
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
-                {
-                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
-                        .WithMany("Relaciones")
-                        .HasForeignKey("ComprobanteId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Comprobante");
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
-                {
-                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", null)
-                        .WithMany()
-                        .HasForeignKey("ComprobanteId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
-                {
-                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
-                        .WithMany("PagosAplicados")
-                        .HasForeignKey("ComprobanteId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Comprobante");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1035,13 +871,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("AccesoDescargas.Features.Comprobantes.Comprobante", b =>
-                {
-                    b.Navigation("PagosAplicados");
-
-                    b.Navigation("Relaciones");
                 });
 #pragma warning restore 612, 618
         }
