@@ -55,6 +55,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:ApiKey"] = ApiKey,
             ["Demo:ReceptorRfc"] = ReceptorRfc,
             ["Demo:ReceptorPassword"] = ReceptorPassword,
+            // Nothing in the tests may reach SAT: no refresher, and a discard address on loopback unless a test brings its own server.
+            ["Sat:Refrescar"] = "false",
+            ["Sat:ConsultaUrl"] = "http://127.0.0.1:9/ConsultaCFDIService.svc",
         };
         Almacen = almacen ?? EnS3Attribute.De(Xunit.TestContext.Current.TestClassInstance);
         if (Almacen == ProveedorAlmacen.S3)

@@ -8,6 +8,7 @@ using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Fiscal;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Salud;
@@ -36,6 +37,7 @@ builder.AddClientes();
 builder.AddEmail();
 builder.AddPortal();
 builder.AddRepresentacion();
+builder.AddFiscal();
 builder.AddDemo();
 
 var app = builder.Build();

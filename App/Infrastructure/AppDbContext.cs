@@ -6,6 +6,7 @@ using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
+using AccesoDescargas.Fiscal;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CorreoSaliente> Correos => Set<CorreoSaliente>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IntentoSinAcceso> IntentosSinAcceso => Set<IntentoSinAcceso>();
+    public DbSet<CfdiRelacion> Relaciones => Set<CfdiRelacion>();
+    public DbSet<PagoAplicado> PagosAplicados => Set<PagoAplicado>();
+    public DbSet<ConsultaSat> ConsultasSat => Set<ConsultaSat>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -94,6 +98,51 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.HasIndex(x => new { x.EmisorId, x.Fecha });
             // The PDF generator's queue: comprobantes still without a PDF.
             e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
+            e.Property(x => x.MetodoPago).HasMaxLength(40);
+            e.Property(x => x.FormaPago).HasMaxLength(100);
+            e.Property(x => x.SatEsCancelable).HasMaxLength(60);
+            e.Property(x => x.SatEstatusCancelacion).HasMaxLength(60);
+            e.Property(x => x.SatValidacionEfos).HasMaxLength(10);
+            e.Ignore(x => x.EsCancelado);
+            // The backfill's queue, the "con saldo pendiente" filter and the per-cliente saldo, the SAT refresher.
+            e.HasIndex([nameof(Comprobante.Id)], "IX_Comprobantes_SinRelaciones").HasFilter("NOT \"RelacionesLeidas\"");
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.EstadoPago, x.Fecha });
+            e.HasIndex(x => new { x.EmisorId, x.EstadoPago, x.ReceptorRfc });
+            e.HasIndex(x => new { x.EmisorId, x.EstadoSat, x.Fecha });
+            e.HasIndex(x => new { x.FechaTimbrado, x.EstadoSatVerificadoEn });
+        });
+
+        b.Entity<CfdiRelacion>(e =>
+        {
+            e.ToTable("Relaciones");
+            e.Property(x => x.ReceptorRfc).HasMaxLength(13);
+            e.Property(x => x.TipoRelacion).HasMaxLength(2);
+            e.Property(x => x.Uuid).HasMaxLength(36);
+            e.HasOne(x => x.Comprobante).WithMany(c => c.Relaciones).HasForeignKey(x => x.ComprobanteId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Uuid });
+        });
+
+        b.Entity<PagoAplicado>(e =>
+        {
+            e.ToTable("PagosAplicados");
+            e.Property(x => x.ReceptorRfc).HasMaxLength(13);
+            e.Property(x => x.IdDocumento).HasMaxLength(36);
+            e.Property(x => x.FormaDePago).HasMaxLength(40);
+            e.Property(x => x.MonedaPago).HasMaxLength(3);
+            e.Property(x => x.MonedaDocumento).HasMaxLength(3);
+            e.HasOne(x => x.Comprobante).WithMany(c => c.PagosAplicados).HasForeignKey(x => x.ComprobanteId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.IdDocumento });
+        });
+
+        b.Entity<ConsultaSat>(e =>
+        {
+            e.ToTable("ConsultasSat");
+            e.Property(x => x.CodigoEstatus).HasMaxLength(300);
+            e.Property(x => x.EsCancelable).HasMaxLength(60);
+            e.Property(x => x.EstatusCancelacion).HasMaxLength(60);
+            e.Property(x => x.ValidacionEfos).HasMaxLength(10);
+            e.HasOne<Comprobante>().WithMany().HasForeignKey(x => x.ComprobanteId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.ComprobanteId, x.Cuando });
         });
 
         b.Entity<Evento>(e =>

@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Text;
 using AccesoDescargas.Features.Comprobantes;
 using Xunit;
@@ -35,13 +36,13 @@ public class CfdiReaderTests
 
     private static MemoryStream Flujo(string xml) => new(Encoding.UTF8.GetBytes(xml));
 
-    private static CfdiLeido Leer(string xml, string? emisorRfcEsperado = null) =>
+    private static CfdiDocumento Leer(string xml, string? emisorRfcEsperado = null) =>
         CfdiReader.Leer(Flujo(xml), emisorRfcEsperado);
 
     private static string Rechazo(string xml, string? emisorRfcEsperado = null) =>
         Assert.Throws<CfdiRechazadoException>(() => Leer(xml, emisorRfcEsperado)).Message;
 
-    private static CfdiLeido LeerArchivo(string nombre, string? emisorRfcEsperado = null)
+    private static CfdiDocumento LeerArchivo(string nombre, string? emisorRfcEsperado = null)
     {
         using var archivo = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Features", "Comprobantes", "CfdiFiles", nombre));
         return CfdiReader.Leer(archivo, emisorRfcEsperado);
@@ -76,19 +77,19 @@ public class CfdiReaderTests
         Assert.Equal("4.0", cfdi.Version);
         Assert.Equal("FA", cfdi.Serie);
         Assert.Equal("1024", cfdi.Folio);
-        Assert.Equal(new DateTime(2024, 5, 10, 9, 30, 15), cfdi.Fecha);
-        Assert.Equal(DateTimeKind.Unspecified, cfdi.Fecha.Kind);
+        Assert.Equal(new DateTime(2024, 5, 10, 9, 30, 15), cfdi.FechaEmision);
+        Assert.Equal(DateTimeKind.Unspecified, cfdi.FechaEmision.Kind);
         Assert.Equal(1500.00m, cfdi.SubTotal);
         Assert.Equal(1740.00m, cfdi.Total);
-        Assert.Equal("MXN", cfdi.Moneda);
-        Assert.Equal("I", cfdi.Tipo);
-        Assert.Equal("EKU9003173C9", cfdi.EmisorRfc);
-        Assert.Equal("ESCUELA KEMPER URGATE", cfdi.EmisorNombre);
-        Assert.Equal("XIQB891116QE4", cfdi.ReceptorRfc);
-        Assert.Equal("BERENICE XIMO QUEZADA", cfdi.ReceptorNombre);
-        Assert.Equal("G03", cfdi.UsoCfdi);
+        Assert.Equal("MXN", cfdi.MonedaEfectiva);
+        Assert.Equal("I", cfdi.TipoDeComprobante);
+        Assert.Equal("EKU9003173C9", cfdi.Emisor.Rfc);
+        Assert.Equal("ESCUELA KEMPER URGATE", cfdi.Emisor.Nombre);
+        Assert.Equal("XIQB891116QE4", cfdi.Receptor.Rfc);
+        Assert.Equal("BERENICE XIMO QUEZADA", cfdi.Receptor.Nombre);
+        Assert.Equal("G03", cfdi.Receptor.UsoCfdi);
         Assert.Equal("5E2D6AFF-2DD7-43D1-83D3-14C1ACA396D9", cfdi.Uuid);
-        Assert.Equal(new DateTime(2024, 5, 10, 9, 31, 2), cfdi.FechaTimbrado);
+        Assert.Equal(new DateTime(2024, 5, 10, 9, 31, 2), cfdi.FechaTimbradoEmision);
         Assert.Empty(cfdi.UuidsRelacionados);
     }
 
@@ -97,14 +98,14 @@ public class CfdiReaderTests
     {
         var cfdi = LeerArchivo("cfdi40-egreso.xml");
 
-        Assert.Equal("E", cfdi.Tipo);
+        Assert.Equal("E", cfdi.TipoDeComprobante);
         Assert.Null(cfdi.Serie);
         Assert.Null(cfdi.Folio);
         Assert.Equal(200.00m, cfdi.SubTotal);
         Assert.Equal(232.00m, cfdi.Total);
-        Assert.Equal("USD", cfdi.Moneda);
-        Assert.Equal("ICV060329BY0", cfdi.ReceptorRfc);
-        Assert.Equal("G02", cfdi.UsoCfdi);
+        Assert.Equal("USD", cfdi.MonedaEfectiva);
+        Assert.Equal("ICV060329BY0", cfdi.Receptor.Rfc);
+        Assert.Equal("G02", cfdi.Receptor.UsoCfdi);
         Assert.Equal("A1B2C3D4-0E0F-4A5B-9C8D-7E6F5A4B3C2D", cfdi.Uuid);
         Assert.Empty(cfdi.UuidsRelacionados);
     }
@@ -114,10 +115,10 @@ public class CfdiReaderTests
     {
         var cfdi = LeerArchivo("cfdi40-pago.xml");
 
-        Assert.Equal("P", cfdi.Tipo);
+        Assert.Equal("P", cfdi.TipoDeComprobante);
         Assert.Equal(0m, cfdi.Total);
-        Assert.Equal("XXX", cfdi.Moneda);
-        Assert.Equal("CP01", cfdi.UsoCfdi);
+        Assert.Equal("XXX", cfdi.MonedaEfectiva);
+        Assert.Equal("CP01", cfdi.Receptor.UsoCfdi);
         Assert.Equal("C3D4E5F6-A7B8-4C9D-8E0F-1A2B3C4D5E6F", cfdi.Uuid);
         Assert.Equal(
             ["5E2D6AFF-2DD7-43D1-83D3-14C1ACA396D9", "0F1E2D3C-4B5A-4697-8877-665544332211", "9ABCDEF0-1234-4567-89AB-CDEF01234567"],
@@ -129,12 +130,12 @@ public class CfdiReaderTests
     {
         var cfdi = LeerArchivo("cfdi40-nomina.xml");
 
-        Assert.Equal("N", cfdi.Tipo);
+        Assert.Equal("N", cfdi.TipoDeComprobante);
         Assert.Equal(7050.00m, cfdi.Total);
-        Assert.Equal("EKU9003173C9", cfdi.EmisorRfc);
-        Assert.Equal("CAMA911215CJ0", cfdi.ReceptorRfc);
-        Assert.Equal("ANA CAMPOS MARTINEZ", cfdi.ReceptorNombre);
-        Assert.Equal("CN01", cfdi.UsoCfdi);
+        Assert.Equal("EKU9003173C9", cfdi.Emisor.Rfc);
+        Assert.Equal("CAMA911215CJ0", cfdi.Receptor.Rfc);
+        Assert.Equal("ANA CAMPOS MARTINEZ", cfdi.Receptor.Nombre);
+        Assert.Equal("CN01", cfdi.Receptor.UsoCfdi);
         Assert.Equal("D4E5F6A7-B8C9-4DAE-8F10-2B3C4D5E6F70", cfdi.Uuid);
     }
 
@@ -143,13 +144,13 @@ public class CfdiReaderTests
     {
         var cfdi = LeerArchivo("cfdi40-traslado.xml");
 
-        Assert.Equal("T", cfdi.Tipo);
+        Assert.Equal("T", cfdi.TipoDeComprobante);
         Assert.Equal(0m, cfdi.SubTotal);
         Assert.Equal(0m, cfdi.Total);
-        Assert.Equal("XXX", cfdi.Moneda);
-        Assert.Equal("S01", cfdi.UsoCfdi);
+        Assert.Equal("XXX", cfdi.MonedaEfectiva);
+        Assert.Equal("S01", cfdi.Receptor.UsoCfdi);
         Assert.Equal("E5F6A7B8-C9D0-4EBF-9021-3C4D5E6F7081", cfdi.Uuid);
-        Assert.Equal(new DateTime(2024, 8, 20, 6, 46, 0), cfdi.FechaTimbrado);
+        Assert.Equal(new DateTime(2024, 8, 20, 6, 46, 0), cfdi.FechaTimbradoEmision);
     }
 
     [Fact]
@@ -160,17 +161,17 @@ public class CfdiReaderTests
         Assert.Equal("3.3", cfdi.Version);
         Assert.Equal("B", cfdi.Serie);
         Assert.Equal("311", cfdi.Folio);
-        Assert.Equal(new DateTime(2021, 11, 30, 19, 59, 59), cfdi.Fecha);
+        Assert.Equal(new DateTime(2021, 11, 30, 19, 59, 59), cfdi.FechaEmision);
         Assert.Equal(10000.00m, cfdi.SubTotal);
         Assert.Equal(11500.50m, cfdi.Total);
-        Assert.Equal("I", cfdi.Tipo);
-        Assert.Equal("H&E951128469", cfdi.EmisorRfc);
-        Assert.Equal("HERRAJES & ESTRUCTURAS SA DE CV", cfdi.EmisorNombre);
-        Assert.Equal("AÑÑ801231JK0", cfdi.ReceptorRfc);
-        Assert.Equal("AÑIL Y ÑANDÚ SA DE CV", cfdi.ReceptorNombre);
-        Assert.Equal("P01", cfdi.UsoCfdi);
+        Assert.Equal("I", cfdi.TipoDeComprobante);
+        Assert.Equal("H&E951128469", cfdi.Emisor.Rfc);
+        Assert.Equal("HERRAJES & ESTRUCTURAS SA DE CV", cfdi.Emisor.Nombre);
+        Assert.Equal("AÑÑ801231JK0", cfdi.Receptor.Rfc);
+        Assert.Equal("AÑIL Y ÑANDÚ SA DE CV", cfdi.Receptor.Nombre);
+        Assert.Equal("P01", cfdi.Receptor.UsoCfdi);
         Assert.Equal("B7C8D9E0-F1A2-4B3C-8D4E-5F6A7B8C9D0E", cfdi.Uuid);
-        Assert.Equal(new DateTime(2021, 11, 30, 20, 0, 31), cfdi.FechaTimbrado);
+        Assert.Equal(new DateTime(2021, 11, 30, 20, 0, 31), cfdi.FechaTimbradoEmision);
     }
 
     [Fact]
@@ -179,8 +180,8 @@ public class CfdiReaderTests
         var cfdi = LeerArchivo("cfdi33-pago10.xml");
 
         Assert.Equal("3.3", cfdi.Version);
-        Assert.Equal("P", cfdi.Tipo);
-        Assert.Equal("H&E951128469", cfdi.EmisorRfc);
+        Assert.Equal("P", cfdi.TipoDeComprobante);
+        Assert.Equal("H&E951128469", cfdi.Emisor.Rfc);
         Assert.Equal("F0E1D2C3-B4A5-4968-8776-655443322110", cfdi.Uuid);
         Assert.Equal(["B7C8D9E0-F1A2-4B3C-8D4E-5F6A7B8C9D0E"], cfdi.UuidsRelacionados);
     }
@@ -193,18 +194,18 @@ public class CfdiReaderTests
         Assert.Equal("3.2", cfdi.Version);
         Assert.Equal("C", cfdi.Serie);
         Assert.Equal("4410", cfdi.Folio);
-        Assert.Equal(new DateTime(2016, 2, 29, 16, 40, 12), cfdi.Fecha);
+        Assert.Equal(new DateTime(2016, 2, 29, 16, 40, 12), cfdi.FechaEmision);
         Assert.Equal(500.00m, cfdi.SubTotal);
         Assert.Equal(580.00m, cfdi.Total);
-        Assert.Equal("MXN", cfdi.Moneda);
-        Assert.Equal("I", cfdi.Tipo);
-        Assert.Equal("SORC591116FJ6", cfdi.EmisorRfc);
-        Assert.Equal("CARLOS SOTO RAMIREZ", cfdi.EmisorNombre);
-        Assert.Equal("COSC8001137NA", cfdi.ReceptorRfc);
-        Assert.Equal("CLIENTE DE PRUEBA", cfdi.ReceptorNombre);
-        Assert.Null(cfdi.UsoCfdi);
+        Assert.Equal("MXN", cfdi.MonedaEfectiva);
+        Assert.Equal("I", cfdi.TipoDeComprobante);
+        Assert.Equal("SORC591116FJ6", cfdi.Emisor.Rfc);
+        Assert.Equal("CARLOS SOTO RAMIREZ", cfdi.Emisor.Nombre);
+        Assert.Equal("COSC8001137NA", cfdi.Receptor.Rfc);
+        Assert.Equal("CLIENTE DE PRUEBA", cfdi.Receptor.Nombre);
+        Assert.Null(cfdi.Receptor.UsoCfdi);
         Assert.Equal("0A1B2C3D-4E5F-4061-8273-94A5B6C7D8E9", cfdi.Uuid);
-        Assert.Equal(new DateTime(2016, 2, 29, 16, 41, 0), cfdi.FechaTimbrado);
+        Assert.Equal(new DateTime(2016, 2, 29, 16, 41, 0), cfdi.FechaTimbradoEmision);
     }
 
     [Theory]
@@ -220,7 +221,7 @@ public class CfdiReaderTests
             </cfdi:Comprobante>
             """;
 
-        Assert.Equal(tipo, Leer(xml).Tipo);
+        Assert.Equal(tipo, Leer(xml).TipoDeComprobante);
     }
 
     [Fact]
@@ -231,7 +232,7 @@ public class CfdiReaderTests
         var cfdi = await CfdiReader.LeerAsync(new FlujoSinBusqueda(archivo), "EKU9003173C9", ct: TestContext.Current.CancellationToken);
 
         Assert.Equal("C3D4E5F6-A7B8-4C9D-8E0F-1A2B3C4D5E6F", cfdi.Uuid);
-        Assert.Equal("XIQB891116QE4", cfdi.ReceptorRfc);
+        Assert.Equal("XIQB891116QE4", cfdi.Receptor.Rfc);
         Assert.Equal(3, cfdi.UuidsRelacionados.Count);
     }
 
@@ -252,10 +253,10 @@ public class CfdiReaderTests
             emisor: """<cfdi:Emisor Rfc="  eku9003173c9 " Nombre="  ESCUELA  "/>""",
             receptor: """<cfdi:Receptor Rfc="aññ801231jk0" Nombre="" UsoCFDI="G03"/>"""));
 
-        Assert.Equal("EKU9003173C9", cfdi.EmisorRfc);
-        Assert.Equal("ESCUELA", cfdi.EmisorNombre);
-        Assert.Equal("AÑÑ801231JK0", cfdi.ReceptorRfc);
-        Assert.Null(cfdi.ReceptorNombre);
+        Assert.Equal("EKU9003173C9", cfdi.Emisor.Rfc);
+        Assert.Equal("ESCUELA", cfdi.Emisor.Nombre);
+        Assert.Equal("AÑÑ801231JK0", cfdi.Receptor.Rfc);
+        Assert.Null(cfdi.Receptor.Nombre);
     }
 
     [Theory]
@@ -267,8 +268,8 @@ public class CfdiReaderTests
     {
         var cfdi = Leer(Cfdi40(comprobante: Comprobante.Replace("2024-05-10T09:30:00", fecha)));
 
-        Assert.Equal(new DateTime(2024, 5, 10, 9, 30, 0), cfdi.Fecha);
-        Assert.Equal(DateTimeKind.Unspecified, cfdi.Fecha.Kind);
+        Assert.Equal(new DateTime(2024, 5, 10, 9, 30, 0), cfdi.FechaEmision);
+        Assert.Equal(DateTimeKind.Unspecified, cfdi.FechaEmision.Kind);
     }
 
     [Theory]
@@ -276,7 +277,7 @@ public class CfdiReaderTests
     [InlineData(" eku9003173c9 ")]
     public void Acepta_el_emisor_esperado_sin_importar_espacios_ni_mayusculas(string esperado)
     {
-        Assert.Equal("EKU9003173C9", Leer(Cfdi40(), esperado).EmisorRfc);
+        Assert.Equal("EKU9003173C9", Leer(Cfdi40(), esperado).Emisor.Rfc);
     }
 
     [Fact]

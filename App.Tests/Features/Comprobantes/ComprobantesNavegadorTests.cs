@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Text.RegularExpressions;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Emisores;

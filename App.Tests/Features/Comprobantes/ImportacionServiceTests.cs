@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Comprobantes;

@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Text;
 using AccesoDescargas.Features.Representacion;
 
@@ -169,10 +170,10 @@ public class CfdiDocumentoReaderTests
             """<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" SubTotal="1" Total="1"><cfdi:Addenda>""",
             """<x:relleno xmlns:x="http://example.com/x">0123456789012345678901234567890123456789</x:relleno>""");
 
-        var ex = Assert.Throws<InvalidDataException>(() => CfdiDocumentoReader.Leer(flujo));
+        var ex = Assert.Throws<InvalidDataException>(() => CfdiReader.LeerDocumento(flujo));
 
         Assert.Contains("5 MB", ex.Message);
-        Assert.InRange(flujo.Entregados, CfdiDocumentoReader.TamanoMaximo, CfdiDocumentoReader.TamanoMaximo + 1024 * 1024);
+        Assert.InRange(flujo.Entregados, CfdiReader.TamanoMaximoPorDefecto, CfdiReader.TamanoMaximoPorDefecto + 1024 * 1024);
     }
 
     sealed class FlujoInfinito(string inicio, string repetido) : Stream

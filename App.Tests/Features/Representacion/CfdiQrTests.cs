@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using AccesoDescargas.Features.Representacion;
 
 namespace AccesoDescargas.Tests.Features.Representacion;

@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Security;
 using System.Text;
 using AccesoDescargas.Features.Representacion;
@@ -14,7 +15,7 @@ internal static class CfdiXml
     /// <summary>A base64-looking sello of realistic length ending in <paramref name="final"/>.</summary>
     public static string Sello(string final = "Xy9QkA==") => string.Concat(Enumerable.Repeat("Qm9sZXRvUGFnYWRv", 21)) + final;
 
-    public static CfdiDocumento Leer(string xml) => CfdiDocumentoReader.Leer(new MemoryStream(Encoding.UTF8.GetBytes(xml)));
+    public static CfdiDocumento Leer(string xml) => CfdiReader.LeerDocumento(new MemoryStream(Encoding.UTF8.GetBytes(xml)));
 
     public static string Concepto40(string descripcion, string importe = "1034.91", string? descuento = null) =>
         $"""

@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Globalization;
 using System.Text;
 using AccesoDescargas.Features.Comprobantes;
@@ -182,8 +183,8 @@ public class GeneracionPdfTests
         var xml = Encoding.UTF8.GetBytes(CfdiDeEjemplo.Xml(DemoSeeder.EmisorRfc, DemoSeeder.EmisorNombre, "CAMA911215CJ0", nombre,
             Guid.NewGuid(), new DateTime(2026, 3, 2, 10, 0, 0), [new ConceptoEjemplo(1, "86121700", "Colegiatura", 1000m)]));
 
-        var doc = CfdiDocumentoReader.Leer(new MemoryStream(xml));
-        Assert.Equal(CfdiDocumentoReader.LongitudMaxima, doc.Receptor.Nombre!.Length);
+        var doc = CfdiReader.LeerDocumento(new MemoryStream(xml));
+        Assert.Equal(CfdiReader.LongitudMaxima, doc.Receptor.Nombre!.Length);
         Assert.EndsWith("…", doc.Receptor.Nombre);
 
         var id = await AgregarComprobanteAsync(app, xml);

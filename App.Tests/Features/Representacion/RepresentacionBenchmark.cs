@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Diagnostics;
 using System.Text;
 using AccesoDescargas.Features.Representacion;
@@ -59,7 +60,7 @@ public class RepresentacionBenchmark
     static byte[] Generar(string xml)
     {
         using var pdf = new MemoryStream();
-        RepresentacionImpresa.Generar(CfdiDocumentoReader.Leer(new MemoryStream(Encoding.UTF8.GetBytes(xml))), pdf);
+        RepresentacionImpresa.Generar(CfdiReader.LeerDocumento(new MemoryStream(Encoding.UTF8.GetBytes(xml))), pdf);
         return pdf.ToArray();
     }
 

@@ -1,4 +1,5 @@
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Comprobantes;
 
@@ -42,4 +43,33 @@ public class Comprobante
     /// </summary>
     public DateTime? PdfReclamadoHasta { get; set; }
     public DateTime ImportadoEn { get; set; } = DateTime.UtcNow;
+
+    /// <summary>PUE or PPD (3.3 and 4.0); 3.2's metodoDePago as written.</summary>
+    public string? MetodoPago { get; set; }
+    public string? FormaPago { get; set; }
+    /// <summary>False until the relations (<see cref="CfdiRelacion"/>, <see cref="PagoAplicado"/>) are read from the XML: the start-up backfill's queue.</summary>
+    public bool RelacionesLeidas { get; set; }
+    public List<CfdiRelacion> Relaciones { get; set; } = [];
+    public List<PagoAplicado> PagosAplicados { get; set; } = [];
+
+    /// <summary>For an invoice (tipo I); null where it does not apply. Kept by <see cref="SaldosFiscales"/>.</summary>
+    public EstadoPago? EstadoPago { get; set; }
+    /// <summary>What is still owed; null when not applicable or when the CFDIs' amounts do not agree.</summary>
+    public decimal? SaldoPendiente { get; set; }
+    /// <summary>What the pagos (or a PUE) paid of it.</summary>
+    public decimal? Pagado { get; set; }
+    /// <summary>What its notas de crédito took off.</summary>
+    public decimal? Acreditado { get; set; }
+
+    /// <summary>SAT's last answer; null before the first. <see cref="Estado"/> stays the staff's own mark.</summary>
+    public EstadoSat? EstadoSat { get; set; }
+    public DateTime? EstadoSatVerificadoEn { get; set; }
+    public string? SatEsCancelable { get; set; }
+    public string? SatEstatusCancelacion { get; set; }
+    public string? SatValidacionEfos { get; set; }
+    /// <summary>When a check was last asked for (button or refresher): the once-a-minute limit is claimed on it atomically.</summary>
+    public DateTime? SatSolicitadoEn { get; set; }
+
+    /// <summary>Cancelled by the staff's mark or at SAT: then it does not count as a pago or nota.</summary>
+    public bool EsCancelado => Estado == EstadoComprobante.Cancelado || EstadoSat == Fiscal.EstadoSat.Cancelado;
 }

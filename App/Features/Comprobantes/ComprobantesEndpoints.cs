@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Emisores;
@@ -125,7 +126,8 @@ public static class ComprobantesEndpoints
         };
     }
 
-    private static async Task<Results<Ok<ComprobanteResumen>, ProblemHttpResult>> ObtenerAsync(string uuid, HttpContext http, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<ComprobanteApi>, ProblemHttpResult>> ObtenerAsync(
+        string uuid, HttpContext http, AppDbContext db, ConsultasFiscales fiscales, CancellationToken ct)
     {
         var emisorId = http.User.EmisorId();
         var buscado = uuid.Trim().ToUpperInvariant();
@@ -133,8 +135,41 @@ public static class ComprobantesEndpoints
             .Where(x => x.EmisorId == emisorId && x.Uuid == buscado)
             .Select(x => new ComprobanteResumen(x.Uuid, x.Version, x.Tipo, x.Serie, x.Folio, x.Fecha, x.Total, x.Moneda, x.ReceptorRfc, x.ReceptorNombre))
             .SingleOrDefaultAsync(ct);
-        return c is null
+        var detalle = c is null ? null : await fiscales.DetalleAsync(emisorId, null, buscado, ct);
+        return c is null || detalle is null
             ? ApiV1.Problema(StatusCodes.Status404NotFound, "No encontrado", $"No existe un comprobante con el UUID {buscado}.")
-            : TypedResults.Ok(c);
+            : TypedResults.Ok(ComprobanteApi.De(c, detalle));
     }
+}
+
+/// <summary>GET's JSON: the import's fields plus the fiscal state (nulls where it does not apply).</summary>
+public sealed record ComprobanteApi(
+    string Uuid, string Version, string Tipo, string? Serie, string? Folio, DateTime Fecha, decimal Total, string Moneda,
+    string ReceptorRfc, string? ReceptorNombre, string? MetodoPago, string? EstadoPago, decimal? SaldoPendiente,
+    string? EstadoSat, DateTime? EstadoSatVerificadoEn, IReadOnlyList<string> PagadoPor, IReadOnlyList<string> Paga, IReadOnlyList<string> NotasDeCredito)
+{
+    public static ComprobanteApi De(ComprobanteResumen r, DetalleFiscal d) => new(
+        r.Uuid, r.Version, r.Tipo, r.Serie, r.Folio, r.Fecha, r.Total, r.Moneda, r.ReceptorRfc, r.ReceptorNombre,
+        d.MetodoPago,
+        d.EstadoPago switch
+        {
+            Fiscal.EstadoPago.Pagada => "pagada",
+            Fiscal.EstadoPago.Parcial => "parcial",
+            Fiscal.EstadoPago.Pendiente => "pendiente",
+            Fiscal.EstadoPago.Pue => "pue",
+            Fiscal.EstadoPago.Inconsistente => "inconsistente",
+            _ => null,
+        },
+        d.SaldoPendiente,
+        d.EstadoSat switch
+        {
+            Fiscal.EstadoSat.Vigente => "vigente",
+            Fiscal.EstadoSat.Cancelado => "cancelado",
+            Fiscal.EstadoSat.NoEncontrado => "no_encontrado",
+            _ => null,
+        },
+        d.EstadoSatVerificadoEn is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null,
+        d.Pagos.Where(p => !p.Cancelado).Select(p => p.Uuid).Distinct().ToList(),
+        d.Paga.Select(p => p.Uuid).Distinct().ToList(),
+        d.Notas.Where(n => !n.Cancelado).Select(n => n.Uuid).ToList());
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using AccesoDescargas.Fiscal;
+
 namespace AccesoDescargas.Features.Comprobantes;
 
 /// <summary>Upload limits, section "Comprobantes" of the configuration. The page explains them to the user.</summary>

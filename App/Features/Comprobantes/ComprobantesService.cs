@@ -4,18 +4,23 @@ using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Fiscal;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccesoDescargas.Features.Comprobantes;
 
-public sealed record FiltroComprobantes(string? ReceptorRfc = null, DateTime? Desde = null, DateTime? Hasta = null, string? Tipo = null, EstadoComprobante? Estado = null);
+public sealed record FiltroComprobantes(string? ReceptorRfc = null, DateTime? Desde = null, DateTime? Hasta = null, string? Tipo = null, EstadoComprobante? Estado = null,
+    bool ConSaldo = false, string? EstadoSat = null);
 
 public sealed record ComprobanteFila(
     long Id, string Uuid, string? Serie, string? Folio, DateTime Fecha, string Tipo, decimal Total, string Moneda,
-    string ReceptorRfc, string? ReceptorNombre, EstadoComprobante Estado, bool TienePdf)
+    string ReceptorRfc, string? ReceptorNombre, EstadoComprobante Estado, bool TienePdf,
+    EstadoPago? EstadoPago = null, decimal? SaldoPendiente = null, EstadoSat? EstadoSat = null, DateTime? EstadoSatVerificadoEn = null)
 {
+    public string EstadoPagoTexto => TextosFiscales.EstadoPago(EstadoPago, SaldoPendiente, Total, Moneda);
+    public string EstadoSatTexto => EstadoSat is null ? "Sin verificar en el SAT" : "SAT: " + TextosFiscales.EstadoSat(EstadoSat, EstadoSatVerificadoEn);
     public string SerieFolio => $"{Serie}{(Serie is not null && Folio is not null ? "-" : "")}{Folio}";
 }
 
@@ -37,6 +42,28 @@ public sealed class ComprobantesService(
         int emisorId, FiltroComprobantes filtro, int pagina, int tamanoPagina, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var consulta = Filtrar(db, emisorId, filtro);
+        var total = await consulta.CountAsync(ct);
+        var filas = await consulta
+            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
+            .Skip(pagina * tamanoPagina).Take(tamanoPagina)
+            .Select(Fila)
+            .ToListAsync(ct);
+        return (filas, total);
+    }
+
+    /// <summary>Facturado, pagado and saldo pendiente of the whole filter, per currency.</summary>
+    public async Task<IReadOnlyList<TotalesFiscales>> TotalesAsync(int emisorId, FiltroComprobantes filtro, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ConsultasFiscales.TotalesAsync(Filtrar(db, emisorId, filtro), ct);
+    }
+
+    public static readonly IReadOnlyList<(string Clave, string Nombre)> EstadosSat =
+        [("vigente", "Vigente"), ("cancelado", "Cancelado"), ("no_encontrado", "No encontrado"), ("sin_verificar", "Sin verificar")];
+
+    private static IQueryable<Comprobante> Filtrar(AppDbContext db, int emisorId, FiltroComprobantes filtro)
+    {
         var consulta = db.Comprobantes.AsNoTracking().Where(c => c.EmisorId == emisorId);
 
         var rfc = Rfc.Normalizar(filtro.ReceptorRfc);
@@ -51,14 +78,16 @@ public sealed class ComprobantesService(
         if (filtro.Hasta is { } hastaFecha) { var limite = hastaFecha.Date.AddDays(1); consulta = consulta.Where(c => c.Fecha < limite); }
         if (!string.IsNullOrEmpty(filtro.Tipo)) consulta = consulta.Where(c => c.Tipo == filtro.Tipo);
         if (filtro.Estado is { } estado) consulta = consulta.Where(c => c.Estado == estado);
-
-        var total = await consulta.CountAsync(ct);
-        var filas = await consulta
-            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
-            .Skip(pagina * tamanoPagina).Take(tamanoPagina)
-            .Select(Fila)
-            .ToListAsync(ct);
-        return (filas, total);
+        if (filtro.ConSaldo) consulta = ConsultasFiscales.ConSaldoPendiente(consulta);
+        consulta = filtro.EstadoSat switch
+        {
+            "vigente" => consulta.Where(c => c.EstadoSat == Fiscal.EstadoSat.Vigente),
+            "cancelado" => consulta.Where(c => c.EstadoSat == Fiscal.EstadoSat.Cancelado),
+            "no_encontrado" => consulta.Where(c => c.EstadoSat == Fiscal.EstadoSat.NoEncontrado),
+            "sin_verificar" => consulta.Where(c => c.EstadoSat == null),
+            _ => consulta,
+        };
+        return consulta;
     }
 
     public async Task<DatosEnvio?> DatosEnvioAsync(int emisorId, string uuid, CancellationToken ct = default)
@@ -78,6 +107,8 @@ public sealed class ComprobantesService(
         if (comprobante is null) return false;
         if (comprobante.Estado == estado) return true;
         comprobante.Estado = estado;
+        // A cancelled pago or nota de crédito no longer counts in the saldo of what it paid or credited.
+        await SaldosFiscales.RecalcularRelacionadosAsync(db, comprobante, ct);
         Eventos.Registrar(db, emisorId, actor.Quien, estado == EstadoComprobante.Cancelado ? "comprobante.cancelado" : "comprobante.vigente",
             comprobante.ReceptorRfc, comprobante.Uuid, ip: actor.Ip);
         await db.SaveChangesAsync(ct);
@@ -135,5 +166,6 @@ public sealed class ComprobantesService(
         total.ToString("N2", CultureInfo.GetCultureInfo("es-MX")) + " " + moneda;
 
     private static readonly System.Linq.Expressions.Expression<Func<Comprobante, ComprobanteFila>> Fila = c =>
-        new ComprobanteFila(c.Id, c.Uuid, c.Serie, c.Folio, c.Fecha, c.Tipo, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre, c.Estado, c.PdfKey != null);
+        new ComprobanteFila(c.Id, c.Uuid, c.Serie, c.Folio, c.Fecha, c.Tipo, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre, c.Estado, c.PdfKey != null,
+            c.EstadoPago, c.SaldoPendiente, c.EstadoSat, c.EstadoSatVerificadoEn);
 }

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Fiscal.Sat;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
@@ -35,7 +37,7 @@ public sealed record ResultadoImportacion(EstadoImportacion Estado, string Detal
 /// </summary>
 public sealed partial class ImportacionService(
     IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, ClientesService clientes, RepresentacionService representacion,
-    IOptions<ComprobantesOptions> options, DataDirectory data, ILogger<ImportacionService> logger)
+    IOptions<ComprobantesOptions> options, DataDirectory data, RefrescoSat refrescoSat, ILogger<ImportacionService> logger)
 {
     private readonly ComprobantesOptions limites = options.Value;
     private readonly string temporales = data.Combine("tmp", "importacion");
@@ -173,7 +175,7 @@ public sealed partial class ImportacionService(
     private async Task<ResultadoImportacion> ImportarXmlAsync(
         EmisorImportacion emisor, Actor actor, string nombre, Stream origen, Func<string, ArchivoEntrante?> pdfPara, CancellationToken ct)
     {
-        CfdiLeido cfdi;
+        CfdiDocumento cfdi;
         await using var xml = await ArchivoTemporal.CopiarAsync(origen, limites.XmlTamanoMaximo, temporales,
             limites.MensajeXmlExcede, ct);
         try
@@ -228,34 +230,40 @@ public sealed partial class ImportacionService(
         }
         // Without a PDF, the representación impresa is generated in the background, off this request.
         if (pdf is null) representacion.Despertar();
+        refrescoSat.Despertar(); // its status at SAT, right after import
+
         return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
     }
 
-    private async Task GuardarFilaAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiLeido cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf, CancellationToken ct)
+    private async Task GuardarFilaAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiDocumento cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Comprobantes.Add(new Comprobante
+        var comprobante = new Comprobante
         {
             EmisorId = emisor.Id,
             Uuid = cfdi.Uuid,
             Version = cfdi.Version,
             Serie = Acotar(cfdi.Serie, 25),
             Folio = Acotar(cfdi.Folio, 40),
-            Fecha = cfdi.Fecha,
-            FechaTimbrado = cfdi.FechaTimbrado,
-            Tipo = cfdi.Tipo,
+            Fecha = cfdi.FechaEmision,
+            FechaTimbrado = cfdi.FechaTimbradoEmision,
+            Tipo = cfdi.TipoDeComprobante,
             SubTotal = cfdi.SubTotal,
             Total = cfdi.Total,
-            Moneda = Acotar(cfdi.Moneda, 3)!,
-            ReceptorRfc = cfdi.ReceptorRfc,
-            ReceptorNombre = Acotar(cfdi.ReceptorNombre, 300),
-            UsoCfdi = cfdi.UsoCfdi,
+            Moneda = Acotar(cfdi.MonedaEfectiva, 3)!,
+            ReceptorRfc = cfdi.Receptor.Rfc,
+            ReceptorNombre = Acotar(cfdi.Receptor.Nombre, 300),
+            UsoCfdi = cfdi.Receptor.UsoCfdi,
             UuidsRelacionados = cfdi.UuidsRelacionados.Count == 0 ? null : string.Join(',', cfdi.UuidsRelacionados),
             XmlKey = guardado.Key, XmlSize = guardado.Size, XmlSha256 = guardado.Sha256,
             PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
-        });
-        await clientes.AsegurarClienteAsync(db, emisor.Id, cfdi.ReceptorRfc, Acotar(cfdi.ReceptorNombre, 300), ct);
-        Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", cfdi.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
+        };
+        // The relation rows and the saldos they change go in the same SaveChanges as the comprobante.
+        SaldosFiscales.LeerRelaciones(comprobante, cfdi);
+        db.Comprobantes.Add(comprobante);
+        await SaldosFiscales.RecalcularAsync(db, emisor.Id, comprobante.ReceptorRfc, SaldosFiscales.Afectados(comprobante), ct);
+        await clientes.AsegurarClienteAsync(db, emisor.Id, comprobante.ReceptorRfc, comprobante.ReceptorNombre, ct);
+        Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", comprobante.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
         await db.SaveChangesAsync(ct);
     }
 
@@ -419,8 +427,8 @@ public sealed partial class ImportacionService(
         return await db.Emisores.Where(e => e.Id == emisorId).Select(e => new EmisorImportacion(e.Id, e.Rfc)).SingleAsync(ct);
     }
 
-    internal static ComprobanteResumen Resumen(CfdiLeido c) =>
-        new(c.Uuid, c.Version, c.Tipo, c.Serie, c.Folio, c.Fecha, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre);
+    internal static ComprobanteResumen Resumen(CfdiDocumento c) =>
+        new(c.Uuid, c.Version, c.TipoDeComprobante, c.Serie, c.Folio, c.FechaEmision, c.Total, c.MonedaEfectiva, c.Receptor.Rfc, c.Receptor.Nombre);
 
     private static bool RutaSegura(string ruta)
     {

@@ -123,10 +123,10 @@ public static class DescargasEndpoints
     }
 
     private static async Task<IResult> ZipDelFiltroAsync(HttpContext http, AppDbContext db, IFileStore store, RegistroDescargas registro,
-        DateOnly? desde, DateOnly? hasta, string? tipo, string? q)
+        DateOnly? desde, DateOnly? hasta, string? tipo, string? q, string? saldo)
     {
         var sesion = http.User.SesionPortal()!;
-        var consulta = PortalService.Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, new FiltroComprobantes(desde, hasta, tipo, q));
+        var consulta = PortalService.Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, new FiltroComprobantes(desde, hasta, tipo, q, saldo == "pendiente"));
         var total = await consulta.CountAsync(http.RequestAborted);
         if (total == 0) return TypedResults.NotFound();
         if (total > PortalService.MaximoZip)

@@ -1,12 +1,14 @@
 using System.Globalization;
 using AccesoDescargas.Components;
 using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Fiscal.Sat;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccesoDescargas.Features.Portal;
 
-public sealed record FiltroComprobantes(DateOnly? Desde = null, DateOnly? Hasta = null, string? Tipo = null, string? Buscar = null)
+public sealed record FiltroComprobantes(DateOnly? Desde = null, DateOnly? Hasta = null, string? Tipo = null, string? Buscar = null, bool ConSaldo = false)
 {
     /// <summary>The same filter as query parameters of the ZIP download.</summary>
     public string QueryString()
@@ -16,13 +18,20 @@ public sealed record FiltroComprobantes(DateOnly? Desde = null, DateOnly? Hasta 
         if (Hasta is { } h) partes.Add("hasta=" + h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(Tipo)) partes.Add("tipo=" + Uri.EscapeDataString(Tipo));
         if (!string.IsNullOrWhiteSpace(Buscar)) partes.Add("q=" + Uri.EscapeDataString(Buscar.Trim()));
+        if (ConSaldo) partes.Add("saldo=pendiente");
         return partes.Count == 0 ? "" : "?" + string.Join('&', partes);
     }
 }
 
 public sealed record FilaComprobante(string Uuid, DateTime Fecha, string? Serie, string? Folio, string Tipo, decimal Total, string Moneda,
-    EstadoComprobante Estado, bool TienePdf)
+    EstadoComprobante Estado, bool TienePdf, EstadoPago? EstadoPago = null, decimal? SaldoPendiente = null, EstadoSat? EstadoSat = null,
+    DateTime? EstadoSatVerificadoEn = null)
 {
+    /// <summary>Cancelled by the emisor's mark or at SAT.</summary>
+    public bool Cancelado => Estado == EstadoComprobante.Cancelado || EstadoSat == Fiscal.EstadoSat.Cancelado;
+    public string EstadoPagoTexto => TextosFiscales.EstadoPago(EstadoPago, SaldoPendiente, Total, Moneda);
+    /// <summary>"Vigente · verificado el …" once SAT answered, "Vigente" (the emisor's word) before.</summary>
+    public string EstadoTexto => Cancelado ? "Cancelado" : EstadoSat is null ? "Vigente" : TextosFiscales.EstadoSat(EstadoSat, EstadoSatVerificadoEn);
     public string SerieFolio => string.Concat(Serie, Serie is null || Folio is null ? "" : "-", Folio);
     /// <summary>How the row is named to a screen reader: its serie-folio, or its UUID without one.</summary>
     public string Nombre => SerieFolio.Length > 0 ? SerieFolio : Uuid;
@@ -37,7 +46,7 @@ public enum OrdenComprobantes { FechaDesc, FechaAsc, TotalDesc, TotalAsc }
 /// <summary>A session whose access was disabled or whose password changed: the page sends the user to sign in again.</summary>
 public sealed class SesionPortalTerminadaException() : Exception("La sesión del portal terminó.");
 
-public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, SellosPortal sellos)
+public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, SellosPortal sellos, ConsultasFiscales fiscales, VerificacionSat sat)
 {
     /// <summary>The most comprobantes one ZIP holds (about 1.3 GB of typical XML and PDF).</summary>
     public const int MaximoZip = 10_000;
@@ -60,9 +69,32 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
             _ => q.OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id),
         };
         var filas = await q.Skip(pagina * tamano).Take(tamano)
-            .Select(c => new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null))
+            .Select(c => new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null,
+                c.EstadoPago, c.SaldoPendiente, c.EstadoSat, c.EstadoSatVerificadoEn))
             .ToListAsync(ct);
         return new PaginaComprobantes(filas, total);
+    }
+
+    /// <summary>The header's sums for the whole filter, not only the page: facturado, pagado, saldo pendiente.</summary>
+    public async Task<IReadOnlyList<TotalesFiscales>> TotalesAsync(SesionPortal sesion, FiltroComprobantes filtro, CancellationToken ct = default)
+    {
+        await VerificarSesionAsync(sesion, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ConsultasFiscales.TotalesAsync(Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, filtro), ct);
+    }
+
+    /// <summary>"Verificar en el SAT" from the portal: only this session's receptor's comprobantes.</summary>
+    public async Task<Verificacion> VerificarEnSatAsync(SesionPortal sesion, string uuid, CancellationToken ct = default)
+    {
+        await VerificarSesionAsync(sesion, ct);
+        return await sat.VerificarAsync(sesion.EmisorId, sesion.Rfc, uuid, ct);
+    }
+
+    /// <summary>The detail dialog's data, only for this session's receptor.</summary>
+    public async Task<DetalleFiscal?> DetalleAsync(SesionPortal sesion, string uuid, CancellationToken ct = default)
+    {
+        await VerificarSesionAsync(sesion, ct);
+        return await fiscales.DetalleAsync(sesion.EmisorId, sesion.Rfc, uuid, ct);
     }
 
     public async Task<int> ContarAsync(SesionPortal sesion, FiltroComprobantes filtro, CancellationToken ct = default)
@@ -93,6 +125,8 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
         }
         if (!string.IsNullOrEmpty(f.Tipo))
             q = q.Where(c => c.Tipo == f.Tipo);
+        if (f.ConSaldo)
+            q = ConsultasFiscales.ConSaldoPendiente(q);
         var buscar = f.Buscar?.Trim();
         if (!string.IsNullOrEmpty(buscar))
         {

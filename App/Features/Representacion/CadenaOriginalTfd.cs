@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Text.RegularExpressions;
 
 namespace AccesoDescargas.Features.Representacion;

@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Globalization;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;

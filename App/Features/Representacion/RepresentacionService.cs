@@ -1,3 +1,4 @@
+using AccesoDescargas.Fiscal;
 using System.Collections.Concurrent;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
@@ -112,9 +113,9 @@ public sealed class RepresentacionService(
 
     private async Task<ArchivoGuardado> RenderizarYGuardarAsync(Pendiente c)
     {
-        var xml = await LeerAsync(c.XmlKey, CfdiDocumentoReader.TamanoMaximo)
+        var xml = await LeerAsync(c.XmlKey, CfdiReader.TamanoMaximoPorDefecto)
             ?? throw new FileNotFoundException($"No se encontró el XML del comprobante {c.Uuid} en el almacén de archivos.");
-        var doc = CfdiDocumentoReader.Leer(new MemoryStream(xml, writable: false));
+        var doc = CfdiReader.LeerDocumento(new MemoryStream(xml, writable: false));
         byte[]? logo = null;
         try
         {

@@ -279,11 +279,23 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("Acreditado")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("EmisorId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Estado")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EstadoPago")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EstadoSat")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EstadoSatVerificadoEn")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("Fecha")
                         .HasColumnType("TEXT");
@@ -295,12 +307,23 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FormaPago")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ImportadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MetodoPago")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Moneda")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Pagado")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PdfGenerado")
@@ -326,6 +349,27 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("ReceptorRfc")
                         .IsRequired()
                         .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RelacionesLeidas")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("SaldoPendiente")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SatEsCancelable")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SatEstatusCancelacion")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SatSolicitadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SatValidacionEfos")
+                        .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Serie")
@@ -382,7 +426,18 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
 
+                    b.HasIndex("FechaTimbrado", "EstadoSatVerificadoEn");
+
+                    b.HasIndex("EmisorId", "EstadoPago", "ReceptorRfc");
+
+                    b.HasIndex("EmisorId", "EstadoSat", "Fecha");
+
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
+                        .HasFilter("NOT \"RelacionesLeidas\"");
 
                     b.ToTable("Comprobantes", (string)null);
                 });
@@ -613,6 +668,145 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.ToTable("IntentosSinAcceso", (string)null);
                 });
 
+            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReceptorRfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TipoRelacion")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Uuid")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Uuid");
+
+                    b.ToTable("Relaciones", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodigoEstatus")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Cuando")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EsCancelable")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Estado")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EstatusCancelacion")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValidacionEfos")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId", "Cuando");
+
+                    b.ToTable("ConsultasSat", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FechaPago")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FormaDePago")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdDocumento")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ImpPagado")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ImpSaldoAnt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ImpSaldoInsoluto")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MonedaDocumento")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MonedaPago")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Monto")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("NumParcialidad")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pago")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReceptorRfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "IdDocumento");
+
+                    b.ToTable("PagosAplicados", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -815,6 +1009,37 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Navigation("Emisor");
                 });
 
+            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
+                        .WithMany("Relaciones")
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Comprobante");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", null)
+                        .WithMany()
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
+                        .WithMany("PagosAplicados")
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Comprobante");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -915,6 +1140,13 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Comprobantes.Comprobante", b =>
+                {
+                    b.Navigation("PagosAplicados");
+
+                    b.Navigation("Relaciones");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AccesoDescargas.Features.Representacion;
+namespace AccesoDescargas.Fiscal;
 
 /// <summary>Content of the QR code SAT requires on the printed representation (Anexo 20).</summary>
 public static class CfdiQr

@@ -1,8 +1,25 @@
-namespace AccesoDescargas.Features.Representacion;
+namespace AccesoDescargas.Fiscal;
 
-/// <summary>What the printed representation needs from a CFDI 3.2, 3.3 or 4.0 (see <see cref="CfdiDocumentoReader"/>).</summary>
+/// <summary>
+/// A CFDI 3.2, 3.3 or 4.0 as <see cref="CfdiReader"/> reads it in one pass: what the import
+/// validates and stores, the relations to other CFDIs, and what the printed representation shows.
+/// Values are as written (trimmed), except where a member says it is normalised.
+/// </summary>
 public sealed record CfdiDocumento
 {
+    /// <summary>The timbre's UUID upper-cased; empty while the CFDI is not stamped.</summary>
+    public string Uuid => Timbre?.Uuid.ToUpperInvariant() ?? "";
+    /// <summary><see cref="Fecha"/> as a local date and time to the second (fraction and zone dropped).</summary>
+    public DateTime FechaEmision { get; init; }
+    /// <summary>The timbre's FechaTimbrado read like <see cref="FechaEmision"/>.</summary>
+    public DateTime FechaTimbradoEmision { get; init; }
+    /// <summary>3.2 made Moneda optional; an absent one meant pesos.</summary>
+    public string MonedaEfectiva => Moneda ?? "MXN";
+    /// <summary>For a pago (tipo P), the invoices its Pago nodes pay, upper-cased and without repeats, in order.</summary>
+    public IReadOnlyList<string> UuidsRelacionados => TipoDeComprobante != "P"
+        ? []
+        : Pagos.SelectMany(p => p.Documentos).Select(d => d.IdDocumento.ToUpperInvariant()).Where(u => u.Length > 0).Distinct().ToList();
+
     public required string Version { get; init; }
     public string? Serie { get; init; }
     public string? Folio { get; init; }
