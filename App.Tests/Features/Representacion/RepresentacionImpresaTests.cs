@@ -1,4 +1,5 @@
 using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Fiscal;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 
@@ -59,13 +60,13 @@ public class RepresentacionImpresaTests
     [Fact]
     public void Una_descripcion_enorme_sin_espacios_se_corta_al_maximo_del_sat_sin_salirse_del_margen()
     {
-        // The reader keeps at most CfdiDocumentoReader.LongitudMaxima characters of any text (SAT's own
+        // The reader keeps at most CfdiReader.LongitudMaxima characters of any text (SAT's own
         // maximum for a concepto's Descripcion), so rendering cost cannot grow with the input (issue 9).
         var paginas = Generar(CfdiXml.Cfdi40(conceptos: CfdiXml.Concepto40(new string('W', 30_000))));
 
         static int Ws(IEnumerable<Pagina> ps) => string.Concat(ps.Select(p => p.Text)).Count(c => c == 'W');
         var resto = Ws(Generar(CfdiXml.Cfdi40(conceptos: CfdiXml.Concepto40("X")))); // the W of the rest of the page
-        Assert.InRange(Ws(paginas) - resto, CfdiDocumentoReader.LongitudMaxima - 10, CfdiDocumentoReader.LongitudMaxima);
+        Assert.InRange(Ws(paginas) - resto, CfdiReader.LongitudMaxima - 10, CfdiReader.LongitudMaxima);
         Assert.All(paginas, SinEncimarNiSalirseDelMargen);
     }
 
