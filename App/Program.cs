@@ -7,6 +7,7 @@ using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
+using AccesoDescargas.Features.Tablero;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Storage;
@@ -32,6 +33,7 @@ builder.AddComprobantes();
 builder.AddEmail();
 builder.AddPortal();
 builder.AddRepresentacion();
+builder.AddTablero();
 builder.AddDemo();
 
 var app = builder.Build();

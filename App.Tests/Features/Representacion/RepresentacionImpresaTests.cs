@@ -26,6 +26,7 @@ public class RepresentacionImpresaTests
         Assert.Contains(CfdiXml.RfcEmisor, texto);
         Assert.Contains(CfdiXml.RfcReceptor, texto);
         Assert.Contains("$1,200.50", texto);
+        Assert.Contains("10/05/2024 11:58", texto); // dd/MM/yyyy HH:mm like the rest of the app
         Assert.Contains(SinEspacios("MIL DOSCIENTOS PESOS 50/100 M.N."), SinEspacios(texto));
         Assert.Contains("FACTURA", texto);
         Assert.Contains("Página 1 de 1", texto);

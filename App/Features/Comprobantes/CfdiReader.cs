@@ -16,7 +16,8 @@ public sealed record CfdiLeido(
     string? UsoCfdi,
     string Uuid,
     DateTime FechaTimbrado,
-    IReadOnlyList<string> UuidsRelacionados);
+    IReadOnlyList<string> UuidsRelacionados,
+    decimal? ImpuestosTrasladados = null, decimal? ImpuestosRetenidos = null);
 
 public sealed class CfdiRechazadoException(string mensaje) : Exception(mensaje);
 
@@ -167,6 +168,7 @@ public static partial class CfdiReader
         private string _tipo = "";
         private DateTime _fecha;
         private decimal _subTotal, _total;
+        private decimal? _trasladados, _retenidos;
         private string? _emisorRfc, _emisorNombre, _receptorRfc, _receptorNombre, _usoCfdi;
         private string? _uuid;
         private DateTime _fechaTimbrado;
@@ -212,6 +214,10 @@ public static partial class CfdiReader
                             _receptorRfc = Rfc(r, ElementoReceptor);
                             _receptorNombre = Opcional(r, _v32 ? "nombre" : "Nombre");
                             _usoCfdi = Opcional(r, "UsoCFDI");
+                            break;
+                        case "Impuestos":
+                            _trasladados = ImporteOpcional(r, _v32 ? "totalImpuestosTrasladados" : "TotalImpuestosTrasladados");
+                            _retenidos = ImporteOpcional(r, _v32 ? "totalImpuestosRetenidos" : "TotalImpuestosRetenidos");
                             break;
                         case "Complemento":
                             _enComplemento = true;
@@ -288,7 +294,7 @@ public static partial class CfdiReader
             return new CfdiLeido(
                 _version, _serie, _folio, _fecha, _subTotal, _total, _moneda, _tipo,
                 emisorRfc, _emisorNombre, receptorRfc, _receptorNombre, _usoCfdi,
-                uuid, _fechaTimbrado, _relacionados.AsReadOnly());
+                uuid, _fechaTimbrado, _relacionados.AsReadOnly(), _trasladados, _retenidos);
         }
 
         private string Rfc(XmlReader r, string elemento) =>
@@ -298,6 +304,10 @@ public static partial class CfdiReader
             decimal.TryParse(Obligatorio(r, atributo, ElementoComprobante), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var valor)
                 ? valor
                 : throw new CfdiRechazadoException(MensajeValorNoValido(atributo, ElementoComprobante));
+
+        /// <summary>The document's tax totals are optional; an unreadable one is left empty rather than refusing a stamped CFDI.</summary>
+        private static decimal? ImporteOpcional(XmlReader r, string atributo) =>
+            decimal.TryParse(r.GetAttribute(atributo), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var valor) ? valor : null;
 
         private static DateTime Fecha(XmlReader r, string atributo, string elemento)
         {

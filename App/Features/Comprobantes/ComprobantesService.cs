@@ -1,3 +1,4 @@
+using AccesoDescargas.Components;
 using System.Globalization;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
@@ -33,10 +34,40 @@ public sealed class ComprobantesService(
     };
 
     /// <summary>One page, newest first: one count and one Skip/Take, both answered from the (EmisorId, Fecha) or (EmisorId, ReceptorRfc, Fecha) index.</summary>
+    /// <summary>
+    /// One page of the filter, newest first. <paramref name="primero"/> (the UUIDs just imported, at most
+    /// <see cref="MaximoResaltados"/>) go first, so staff see what they uploaded even when its dates are old.
+    /// </summary>
     public async Task<(IReadOnlyList<ComprobanteFila> Filas, int Total)> PaginaAsync(
-        int emisorId, FiltroComprobantes filtro, int pagina, int tamanoPagina, CancellationToken ct = default)
+        int emisorId, FiltroComprobantes filtro, int pagina, int tamanoPagina, CancellationToken ct = default, IReadOnlyCollection<string>? primero = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var consulta = Filtrar(db, emisorId, filtro);
+        var total = await consulta.CountAsync(ct);
+
+        var nuevos = primero?.Take(MaximoResaltados).ToList() ?? [];
+        List<ComprobanteFila> primeros = [];
+        if (nuevos.Count > 0)
+        {
+            primeros = await consulta.Where(c => nuevos.Contains(c.Uuid)).OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id).Select(Fila).ToListAsync(ct);
+            consulta = consulta.Where(c => !nuevos.Contains(c.Uuid));
+        }
+        var inicio = pagina * tamanoPagina;
+        var filas = primeros.Skip(inicio).Take(tamanoPagina).ToList();
+        if (filas.Count < tamanoPagina)
+            filas.AddRange(await consulta
+                .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
+                .Skip(Math.Max(0, inicio - primeros.Count)).Take(tamanoPagina - filas.Count)
+                .Select(Fila)
+                .ToListAsync(ct));
+        return (filas, total);
+    }
+
+    public const int MaximoResaltados = 200;
+
+    /// <summary>The staff filter as a query over the emisor's comprobantes (the grid and the exports).</summary>
+    public static IQueryable<Comprobante> Filtrar(AppDbContext db, int emisorId, FiltroComprobantes filtro)
+    {
         var consulta = db.Comprobantes.AsNoTracking().Where(c => c.EmisorId == emisorId);
 
         var rfc = Rfc.Normalizar(filtro.ReceptorRfc);
@@ -51,14 +82,7 @@ public sealed class ComprobantesService(
         if (filtro.Hasta is { } hastaFecha) { var limite = hastaFecha.Date.AddDays(1); consulta = consulta.Where(c => c.Fecha < limite); }
         if (!string.IsNullOrEmpty(filtro.Tipo)) consulta = consulta.Where(c => c.Tipo == filtro.Tipo);
         if (filtro.Estado is { } estado) consulta = consulta.Where(c => c.Estado == estado);
-
-        var total = await consulta.CountAsync(ct);
-        var filas = await consulta
-            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
-            .Skip(pagina * tamanoPagina).Take(tamanoPagina)
-            .Select(Fila)
-            .ToListAsync(ct);
-        return (filas, total);
+        return consulta;
     }
 
     public async Task<DatosEnvio?> DatosEnvioAsync(int emisorId, string uuid, CancellationToken ct = default)
@@ -131,8 +155,21 @@ public sealed class ComprobantesService(
         return (serieFolio.Length > 0 ? $"{serieFolio}_{uuid}" : uuid) + "." + extension;
     }
 
-    public static string Importe(decimal total, string moneda) =>
-        total.ToString("N2", CultureInfo.GetCultureInfo("es-MX")) + " " + moneda;
+    public static string Importe(decimal total, string moneda) => Formato.Importe(total, moneda);
+
+    public static string NombreTipo(string tipo) => Tipos.GetValueOrDefault(tipo, tipo);
+
+    /// <summary>The filter as the export links' query string (the same names the export endpoints read).</summary>
+    public static string QueryString(FiltroComprobantes f)
+    {
+        var partes = new List<string>();
+        if (!string.IsNullOrWhiteSpace(f.ReceptorRfc)) partes.Add("rfc=" + Uri.EscapeDataString(f.ReceptorRfc.Trim()));
+        if (f.Desde is { } d) partes.Add("desde=" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (f.Hasta is { } h) partes.Add("hasta=" + h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(f.Tipo)) partes.Add("tipo=" + Uri.EscapeDataString(f.Tipo));
+        if (f.Estado is { } e) partes.Add("estado=" + e);
+        return partes.Count == 0 ? "" : "?" + string.Join('&', partes);
+    }
 
     private static readonly System.Linq.Expressions.Expression<Func<Comprobante, ComprobanteFila>> Fila = c =>
         new ComprobanteFila(c.Id, c.Uuid, c.Serie, c.Folio, c.Fecha, c.Tipo, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre, c.Estado, c.PdfKey != null);

@@ -245,6 +245,8 @@ public sealed partial class ImportacionService(
             FechaTimbrado = cfdi.FechaTimbrado,
             Tipo = cfdi.Tipo,
             SubTotal = cfdi.SubTotal,
+            ImpuestosTrasladados = cfdi.ImpuestosTrasladados,
+            ImpuestosRetenidos = cfdi.ImpuestosRetenidos,
             Total = cfdi.Total,
             Moneda = Acotar(cfdi.Moneda, 3)!,
             ReceptorRfc = cfdi.ReceptorRfc,

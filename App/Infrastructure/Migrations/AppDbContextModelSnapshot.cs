@@ -246,6 +246,12 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<DateTime>("ImportadoEn")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("ImpuestosRetenidos")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ImpuestosTrasladados")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Moneda")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -326,6 +332,8 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasFilter("\"PdfKey\" IS NULL");
 
                     b.HasIndex("EmisorId", "Fecha");
+
+                    b.HasIndex("EmisorId", "ImportadoEn");
 
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
