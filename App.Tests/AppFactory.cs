@@ -1,9 +1,11 @@
 using System.Net;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,6 +15,8 @@ namespace AccesoDescargas.Tests;
 /// <summary>
 /// The real app on a temporary data folder with a real SQLite file, seeded with the demo data.
 /// <see cref="IniciarServidor"/> also starts Kestrel on a free loopback port for browser tests.
+/// Files go to the local store, or to a new bucket of the tests' S3 server (<see cref="ServidorS3"/>)
+/// when <paramref name="almacen"/> says so or the test class is marked <see cref="EnS3Attribute"/>.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -25,9 +29,18 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly string entorno;
 
+    /// <summary>Replaces services after the app registered its own (e.g. a fake <see cref="TimeProvider"/>).</summary>
+    public Action<IServiceCollection>? Servicios { get; init; }
+
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing")
+    public ProveedorAlmacen Almacen { get; }
+
+    /// <summary>The bucket this app's files go to when <see cref="Almacen"/> is S3.</summary>
+    public string? Bucket { get; }
+
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing",
+        ProveedorAlmacen? almacen = null, ModoDescargas descargas = ModoDescargas.Transmitir)
     {
         this.entorno = entorno;
         this.settings = new()
@@ -43,6 +56,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:ReceptorRfc"] = ReceptorRfc,
             ["Demo:ReceptorPassword"] = ReceptorPassword,
         };
+        Almacen = almacen ?? EnS3Attribute.De(Xunit.TestContext.Current.TestClassInstance);
+        if (Almacen == ProveedorAlmacen.S3)
+        {
+            Bucket = ServidorS3.CrearBucket();
+            foreach (var (k, v) in ServidorS3.Ajustes(Bucket, descargas)) this.settings[k] = v;
+        }
         foreach (var (k, v) in settings ?? []) this.settings[k] = v;
     }
 
@@ -52,6 +71,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (Servicios is not null) builder.ConfigureTestServices(Servicios);
     }
 
     /// <summary>Starts a real Kestrel server on 127.0.0.1 and returns its base address.</summary>

@@ -223,5 +223,5 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
         e.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     [GeneratedRegex(@"^[0-9]{5}\z")]
-    private static partial Regex CodigoPostal();
+    internal static partial Regex CodigoPostal();
 }

@@ -33,7 +33,7 @@ public static class ComprobantesEndpoints
 
         // The Comprobantes page's filter exported: rfc (or its start), desde, hasta (yyyy-MM-dd), tipo, estado.
         app.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
-            Exportacion.XlsxAsync(await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado)), Exportacion.Nombre(await RfcEmisorAsync(http, db)), http.RequestAborted))
+            await Exportacion.XlsxAsync(await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado)), Exportacion.Nombre(await RfcEmisorAsync(http, db)), http.RequestAborted))
             .RequireAuthorization();
         app.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
             {
@@ -94,7 +94,7 @@ public static class ComprobantesEndpoints
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, nombre);
-        return store.Abrir(key) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
+        return await store.AbrirAsync(key, ct: ct) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Created<ComprobanteResumen>, Ok<ComprobanteResumen>, ProblemHttpResult>> ImportarAsync(
