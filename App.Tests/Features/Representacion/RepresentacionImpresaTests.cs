@@ -60,10 +60,15 @@ public class RepresentacionImpresaTests
     [Fact]
     public void Una_descripcion_enorme_sin_espacios_se_corta_y_sigue_en_otra_pagina()
     {
-        var paginas = Generar(CfdiXml.Cfdi40(conceptos: CfdiXml.Concepto40(new string('W', 30_000))));
+        // The reader keeps at most CfdiDocumentoReader.LongitudMaxima characters of a field (the rest becomes "…"),
+        // so one description can no longer fill pages by itself: twelve such words do, each cut into lines.
+        var enorme = CfdiXml.Concepto40(new string('W', 30_000));
+        var paginas = Generar(CfdiXml.Cfdi40(conceptos: string.Concat(Enumerable.Repeat(enorme, 12))));
 
         Assert.True(paginas.Count > 2);
         Assert.All(paginas, SinEncimarNiSalirseDelMargen);
+        var todo = string.Concat(paginas.Select(p => p.Text));
+        Assert.DoesNotContain(new string('W', CfdiDocumentoReader.LongitudMaxima), todo);
     }
 
     [Fact]
