@@ -9,6 +9,7 @@ using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Fiscal;
+using AccesoDescargas.Features.Tablero;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Salud;
@@ -38,6 +39,7 @@ builder.AddEmail();
 builder.AddPortal();
 builder.AddRepresentacion();
 builder.AddFiscal();
+builder.AddTablero();
 builder.AddDemo();
 
 var app = builder.Build();

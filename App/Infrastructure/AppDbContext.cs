@@ -96,6 +96,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.HasIndex(x => new { x.EmisorId, x.Uuid }).IsUnique();
             e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.Fecha });
+            e.HasIndex(x => new { x.EmisorId, x.ImportadoEn }); // the home page's "importados este mes"
             // The PDF generator's queue: comprobantes still without a PDF.
             e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
             e.Property(x => x.MetodoPago).HasMaxLength(40);

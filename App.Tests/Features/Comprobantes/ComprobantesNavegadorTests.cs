@@ -73,7 +73,7 @@ public class ComprobantesNavegadorTests
 
         var resultado = page.GetByRole(AriaRole.Region, new() { Name = "Resultado de la importación por archivo" });
         await Expect(resultado).ToBeVisibleAsync(new() { Timeout = 60_000 }); // two new receptors: two password hashes on a busy machine
-        await Expect(resultado.GetByRole(AriaRole.Status)).ToHaveTextAsync("Resultado: 5 importados 0 duplicados 1 rechazados"); // the pair, and 2 XML + 1 PDF from the ZIP
+        await Expect(resultado.GetByRole(AriaRole.Status)).ToHaveTextAsync("Resultado: 5 importados 0 duplicados 1 rechazado"); // the pair, and 2 XML + 1 PDF from the ZIP
         await Expect(Fila(resultado, "FA-2001.pdf")).ToContainTextAsync("PDF de FA-2001.xml.");
         await Expect(Fila(resultado, "marzo.zip › FA-2002.xml")).ToContainTextAsync("Importado sin PDF.");
         await Expect(Fila(resultado, "marzo.zip › FA-2003.xml")).ToContainTextAsync("Importado con su PDF.");

@@ -27,6 +27,7 @@ public class RepresentacionImpresaTests
         Assert.Contains(CfdiXml.RfcEmisor, texto);
         Assert.Contains(CfdiXml.RfcReceptor, texto);
         Assert.Contains("$1,200.50", texto);
+        Assert.Contains("10/05/2024 11:58", texto); // dd/MM/yyyy HH:mm like the rest of the app
         Assert.Contains(SinEspacios("MIL DOSCIENTOS PESOS 50/100 M.N."), SinEspacios(texto));
         Assert.Contains("FACTURA", texto);
         Assert.Contains("Página 1 de 1", texto);
@@ -68,6 +69,8 @@ public class RepresentacionImpresaTests
         var resto = Ws(Generar(CfdiXml.Cfdi40(conceptos: CfdiXml.Concepto40("X")))); // the W of the rest of the page
         Assert.InRange(Ws(paginas) - resto, CfdiReader.LongitudMaxima - 10, CfdiReader.LongitudMaxima);
         Assert.All(paginas, SinEncimarNiSalirseDelMargen);
+        var todo = string.Concat(paginas.Select(p => p.Text));
+        Assert.DoesNotContain(new string('W', CfdiReader.LongitudMaxima), todo);
     }
 
     [Fact]

@@ -29,7 +29,11 @@ public sealed record AccesoFila(
         : EstadoInvitacion.Enviada;
 }
 
-public sealed record ConsultaAccesos(string? Busqueda, int Pagina, int TamanoPagina, string? OrdenarPor = null, bool Descendente = false);
+public sealed record ConsultaAccesos(string? Busqueda, int Pagina, int TamanoPagina, string? OrdenarPor = null, bool Descendente = false,
+    FiltroAccesos Filtro = FiltroAccesos.Todos);
+
+/// <summary>The home page's links: accesses nobody has signed in with, and those whose last password email failed.</summary>
+public enum FiltroAccesos { Todos, SinUso, CorreoFallido }
 
 /// <param name="Contrasena">Null: the access starts "sin contraseña" (a generated one is set when <paramref name="Enviar"/>).</param>
 public sealed record CrearAccesoInput(string Rfc, string? Contrasena, string? Email, bool Enviar, bool AceptarAdvertenciaRfc = false);
@@ -52,6 +56,12 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var accesos = Filtrar(db, emisorId, consulta.Busqueda);
+        accesos = consulta.Filtro switch
+        {
+            FiltroAccesos.SinUso => accesos.Where(a => a.UltimoAccesoEn == null),
+            FiltroAccesos.CorreoFallido => accesos.Where(a => a.UltimoEnvioEn != null && db.Correos.Any(m => m.Id == a.UltimoEnvioCorreoId && m.Estado == EstadoCorreo.Fallido)),
+            _ => accesos,
+        };
         var total = await accesos.CountAsync(ct);
         // Page the accesses alone (an index per sort order answers it), then join the page's details;
         // EF keeps the page's order on the outer query.
@@ -176,6 +186,7 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         var acceso = await db.Accesos.SingleOrDefaultAsync(a => a.EmisorId == emisorId && a.Id == id, ct);
         if (acceso is null) return ResultadoAcceso.Falla(MensajeNoEncontrado);
         if (ContrasenaPolitica.Validar(contrasena, contrasena, acceso.Rfc) is { } error) return ResultadoAcceso.Falla(error);
+        acceso.Origen = OrigenAcceso.Manual; // staff chose this password
         string? destino = null;
         if (!string.IsNullOrWhiteSpace(enviarA))
         {

@@ -21,6 +21,9 @@ public class Comprobante
     /// <summary>I, E, T, N or P.</summary>
     public required string Tipo { get; set; }
     public decimal SubTotal { get; set; }
+    /// <summary>Impuestos' TotalImpuestosTrasladados / TotalImpuestosRetenidos; null when the CFDI has none (or predates issue 10).</summary>
+    public decimal? ImpuestosTrasladados { get; set; }
+    public decimal? ImpuestosRetenidos { get; set; }
     public decimal Total { get; set; }
     public required string Moneda { get; set; }
     public required string ReceptorRfc { get; set; }

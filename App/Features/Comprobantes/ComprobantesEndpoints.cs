@@ -2,6 +2,7 @@ using AccesoDescargas.Fiscal;
 using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Features.Exportaciones;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
@@ -31,10 +32,41 @@ public static class ComprobantesEndpoints
         archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
             DescargarAsync(http, uuid, pdf: true, db, store, representacion));
 
+        // The Comprobantes page's filter exported: rfc (or its start), desde, hasta (yyyy-MM-dd), tipo, estado.
+        app.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
+            await Exportacion.XlsxAsync(await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado)), Exportacion.Nombre(await RfcEmisorAsync(http, db)), http.RequestAborted))
+            .RequireAuthorization();
+        app.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
+            {
+                var filas = await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado));
+                await Exportacion.CsvAsync(http, ((IQueryable<FilaExportacion>)filas).AsAsyncEnumerable(), Exportacion.Nombre(await RfcEmisorAsync(http, db)));
+            })
+            .RequireAuthorization();
+
         var api = app.MapApiV1();
         api.MapPost("/comprobantes", ImportarAsync);
         api.MapGet("/comprobantes/{uuid}", ObtenerAsync);
         return app;
+    }
+
+    private static Task<string> RfcEmisorAsync(HttpContext http, AppDbContext db)
+    {
+        var id = http.User.EmisorId();
+        return db.Emisores.Where(e => e.Id == id).Select(e => e.Rfc).SingleAsync(http.RequestAborted);
+    }
+
+    private static async Task<IQueryable<FilaExportacion>> FilasAsync(HttpContext http, AppDbContext db, FiltroComprobantes filtro)
+    {
+        var emisorRfc = await RfcEmisorAsync(http, db);
+        return ComprobantesService.Filtrar(db, http.User.EmisorId(), filtro)
+            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
+            .Select(c => new FilaExportacion
+            {
+                Fecha = c.Fecha, Serie = c.Serie, Folio = c.Folio, Uuid = c.Uuid, Tipo = ComprobantesService.NombreTipo(c.Tipo),
+                EmisorRfc = emisorRfc, ReceptorRfc = c.ReceptorRfc, SubTotal = c.SubTotal,
+                ImpuestosTrasladados = c.ImpuestosTrasladados, ImpuestosRetenidos = c.ImpuestosRetenidos,
+                Total = c.Total, Moneda = c.Moneda, Estado = c.Estado == EstadoComprobante.Cancelado ? "Cancelado" : "Vigente",
+            });
     }
 
     private sealed record Archivos(long Id, string XmlKey, string? PdfKey, string? Serie, string? Folio);

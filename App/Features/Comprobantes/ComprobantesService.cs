@@ -1,3 +1,4 @@
+using AccesoDescargas.Components;
 using System.Globalization;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
@@ -37,20 +38,36 @@ public sealed class ComprobantesService(
         ["I"] = "Ingreso", ["E"] = "Egreso", ["T"] = "Traslado", ["N"] = "Nómina", ["P"] = "Pago",
     };
 
-    /// <summary>One page, newest first: one count and one Skip/Take, both answered from the (EmisorId, Fecha) or (EmisorId, ReceptorRfc, Fecha) index.</summary>
+    /// <summary>
+    /// One page of the filter (one count and one Skip/Take, answered from the (EmisorId, Fecha) or (EmisorId, ReceptorRfc, Fecha) index), newest first. <paramref name="primero"/> (the UUIDs just imported, at most
+    /// <see cref="MaximoResaltados"/>) go first, so staff see what they uploaded even when its dates are old.
+    /// </summary>
     public async Task<(IReadOnlyList<ComprobanteFila> Filas, int Total)> PaginaAsync(
-        int emisorId, FiltroComprobantes filtro, int pagina, int tamanoPagina, CancellationToken ct = default)
+        int emisorId, FiltroComprobantes filtro, int pagina, int tamanoPagina, CancellationToken ct = default, IReadOnlyCollection<string>? primero = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var consulta = Filtrar(db, emisorId, filtro);
         var total = await consulta.CountAsync(ct);
-        var filas = await consulta
-            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
-            .Skip(pagina * tamanoPagina).Take(tamanoPagina)
-            .Select(Fila)
-            .ToListAsync(ct);
+
+        var nuevos = primero?.Take(MaximoResaltados).ToList() ?? [];
+        List<ComprobanteFila> primeros = [];
+        if (nuevos.Count > 0)
+        {
+            primeros = await consulta.Where(c => nuevos.Contains(c.Uuid)).OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id).Select(Fila).ToListAsync(ct);
+            consulta = consulta.Where(c => !nuevos.Contains(c.Uuid));
+        }
+        var inicio = pagina * tamanoPagina;
+        var filas = primeros.Skip(inicio).Take(tamanoPagina).ToList();
+        if (filas.Count < tamanoPagina)
+            filas.AddRange(await consulta
+                .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
+                .Skip(Math.Max(0, inicio - primeros.Count)).Take(tamanoPagina - filas.Count)
+                .Select(Fila)
+                .ToListAsync(ct));
         return (filas, total);
     }
+
+    public const int MaximoResaltados = 200;
 
     /// <summary>Facturado, pagado and saldo pendiente of the whole filter, per currency.</summary>
     public async Task<IReadOnlyList<TotalesFiscales>> TotalesAsync(int emisorId, FiltroComprobantes filtro, CancellationToken ct = default)
@@ -62,7 +79,8 @@ public sealed class ComprobantesService(
     public static readonly IReadOnlyList<(string Clave, string Nombre)> EstadosSat =
         [("vigente", "Vigente"), ("cancelado", "Cancelado"), ("no_encontrado", "No encontrado"), ("sin_verificar", "Sin verificar")];
 
-    private static IQueryable<Comprobante> Filtrar(AppDbContext db, int emisorId, FiltroComprobantes filtro)
+    /// <summary>The staff filter as a query over the emisor's comprobantes (the grid and the exports).</summary>
+    public static IQueryable<Comprobante> Filtrar(AppDbContext db, int emisorId, FiltroComprobantes filtro)
     {
         var consulta = db.Comprobantes.AsNoTracking().Where(c => c.EmisorId == emisorId);
 
@@ -162,8 +180,23 @@ public sealed class ComprobantesService(
         return (serieFolio.Length > 0 ? $"{serieFolio}_{uuid}" : uuid) + "." + extension;
     }
 
-    public static string Importe(decimal total, string moneda) =>
-        total.ToString("N2", CultureInfo.GetCultureInfo("es-MX")) + " " + moneda;
+    public static string Importe(decimal total, string moneda) => Formato.Importe(total, moneda);
+
+    public static string NombreTipo(string tipo) => Tipos.GetValueOrDefault(tipo, tipo);
+
+    /// <summary>The filter as the export links' query string (the same names the export endpoints read).</summary>
+    public static string QueryString(FiltroComprobantes f)
+    {
+        var partes = new List<string>();
+        if (!string.IsNullOrWhiteSpace(f.ReceptorRfc)) partes.Add("rfc=" + Uri.EscapeDataString(f.ReceptorRfc.Trim()));
+        if (f.Desde is { } d) partes.Add("desde=" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (f.Hasta is { } h) partes.Add("hasta=" + h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(f.Tipo)) partes.Add("tipo=" + Uri.EscapeDataString(f.Tipo));
+        if (f.Estado is { } e) partes.Add("estado=" + e);
+        if (f.ConSaldo) partes.Add("conSaldo=true");
+        if (!string.IsNullOrEmpty(f.EstadoSat)) partes.Add("sat=" + Uri.EscapeDataString(f.EstadoSat));
+        return partes.Count == 0 ? "" : "?" + string.Join('&', partes);
+    }
 
     private static readonly System.Linq.Expressions.Expression<Func<Comprobante, ComprobanteFila>> Fila = c =>
         new ComprobanteFila(c.Id, c.Uuid, c.Serie, c.Folio, c.Fecha, c.Tipo, c.Total, c.Moneda, c.ReceptorRfc, c.ReceptorNombre, c.Estado, c.PdfKey != null,

@@ -249,6 +249,8 @@ public sealed partial class ImportacionService(
             FechaTimbrado = cfdi.FechaTimbradoEmision,
             Tipo = cfdi.TipoDeComprobante,
             SubTotal = cfdi.SubTotal,
+            ImpuestosTrasladados = cfdi.Impuestos?.TotalTrasladados,
+            ImpuestosRetenidos = cfdi.Impuestos?.TotalRetenidos,
             Total = cfdi.Total,
             Moneda = Acotar(cfdi.MonedaEfectiva, 3)!,
             ReceptorRfc = cfdi.Receptor.Rfc,

@@ -1,3 +1,5 @@
+using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Features.Exportaciones;
 using System.IO.Compression;
 using AccesoDescargas.Components;
 using AccesoDescargas.Features.Representacion;
@@ -24,6 +26,12 @@ public static class DescargasEndpoints
         portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
             ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion)).ConPipelineMinimo();
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
+        // The list as it is filtered on the page (desde, hasta, tipo, q), for the receptor's own records.
+        portal.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q) =>
+            await Exportacion.XlsxAsync(await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q)), Exportacion.Nombre(http.User.SesionPortal()!.Rfc), http.RequestAborted));
+        portal.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q) =>
+            await Exportacion.CsvAsync(http, (await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q))).AsAsyncEnumerable(),
+                Exportacion.Nombre(http.User.SesionPortal()!.Rfc)));
         // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
         portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
         portal.MapPost("/salir", async Task<IResult> (HttpContext http, string slug, IAntiforgery antiforgery, IngresoPortalService ingreso) =>
@@ -120,6 +128,21 @@ public static class DescargasEndpoints
         if (CoincideEtag(request, etag)) return false;
         var rango = request.GetTypedHeaders().Range;
         return rango is null || rango.Ranges.Any(r => r.From is null or 0);
+    }
+
+    private static async Task<IQueryable<FilaExportacion>> FilasExportacionAsync(HttpContext http, AppDbContext db, FiltroComprobantes filtro)
+    {
+        var sesion = http.User.SesionPortal()!;
+        var emisorRfc = await db.Emisores.Where(e => e.Id == sesion.EmisorId).Select(e => e.Rfc).SingleAsync(http.RequestAborted);
+        return PortalService.Filtrar(db.Comprobantes.AsNoTracking(), sesion.EmisorId, sesion.Rfc, filtro)
+            .OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id)
+            .Select(c => new FilaExportacion
+            {
+                Fecha = c.Fecha, Serie = c.Serie, Folio = c.Folio, Uuid = c.Uuid, Tipo = PortalService.NombreTipo(c.Tipo),
+                EmisorRfc = emisorRfc, ReceptorRfc = c.ReceptorRfc, SubTotal = c.SubTotal,
+                ImpuestosTrasladados = c.ImpuestosTrasladados, ImpuestosRetenidos = c.ImpuestosRetenidos,
+                Total = c.Total, Moneda = c.Moneda, Estado = c.Estado == EstadoComprobante.Cancelado ? "Cancelado" : "Vigente",
+            });
     }
 
     private static async Task<IResult> ZipDelFiltroAsync(HttpContext http, AppDbContext db, IFileStore store, RegistroDescargas registro,

@@ -155,9 +155,5 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
 
     public static string NombreTipo(string tipo) => Tipos.FirstOrDefault(t => t.Clave == tipo).Nombre ?? tipo;
 
-    public static string FormatoTotal(decimal total, string moneda)
-    {
-        var texto = total.ToString("C2", UiExtensions.Cultura);
-        return moneda == "MXN" ? texto : $"{texto} {moneda}";
-    }
+    public static string FormatoTotal(decimal total, string moneda) => Formato.Importe(total, moneda);
 }

@@ -1,4 +1,5 @@
 using AccesoDescargas.Fiscal;
+using AccesoDescargas.Components;
 using System.Globalization;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -358,7 +359,7 @@ public static class RepresentacionImpresa
     static string? SerieFolio(CfdiDocumento doc) =>
         doc.Serie is null && doc.Folio is null ? null : string.Join("-", new[] { doc.Serie, doc.Folio }.Where(s => s is not null));
 
-    static string Fecha(string fecha) => fecha.Replace('T', ' ');
+    static string Fecha(string fecha) => Formato.FechaHoraCfdi(fecha);
 
     static string Moneda(string moneda, decimal? tipoCambio) =>
         tipoCambio is { } tc && tc != 1 ? $"{moneda} (tipo de cambio {tc.ToString("0.######", Invariante)})" : moneda;

@@ -314,6 +314,12 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<DateTime>("ImportadoEn")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("ImpuestosRetenidos")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ImpuestosTrasladados")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MetodoPago")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -422,6 +428,8 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasFilter("\"PdfKey\" IS NULL");
 
                     b.HasIndex("EmisorId", "Fecha");
+
+                    b.HasIndex("EmisorId", "ImportadoEn");
 
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
