@@ -17,7 +17,7 @@ try
 {
     builder.AddData();
 }
-catch (DataDirectoryException e)
+catch (ConfiguracionException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;

@@ -17,10 +17,8 @@ public sealed record ArchivoComprobante(long Id, string Uuid, string? Serie, str
 /// The per-request lookups of the portal's hot paths (every download, every authenticated request):
 /// compiled queries on a pooled context, which cost a fraction of a new context with a LINQ query.
 /// </summary>
-public sealed class ConsultasPortal(DbContextOptions<AppDbContext> options)
+public sealed class ConsultasPortal(ContextosAgrupados pool)
 {
-    private readonly PooledDbContextFactory<AppDbContext> pool = new(options, poolSize: 256);
-
     private static readonly Func<AppDbContext, int, string, string, Task<ArchivoComprobante?>> archivo =
         EF.CompileAsyncQuery((AppDbContext db, int emisorId, string rfc, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid && c.ReceptorRfc == rfc)
@@ -36,14 +34,14 @@ public sealed class ConsultasPortal(DbContextOptions<AppDbContext> options)
     /// <summary>The comprobante if it is this receptor's at this emisor; null otherwise (unknown and not-yours look alike).</summary>
     public async Task<ArchivoComprobante?> ArchivoAsync(int emisorId, string rfc, string uuid)
     {
-        await using var db = pool.CreateDbContext();
+        await using var db = pool.Crear();
         return await archivo(db, emisorId, rfc, uuid.ToUpperInvariant());
     }
 
     /// <summary>The access's current security stamp, or null when it is disabled or gone.</summary>
     public async Task<string?> SelloVigenteAsync(int accesoId)
     {
-        await using var db = pool.CreateDbContext();
+        await using var db = pool.Crear();
         return await selloVigente(db, accesoId);
     }
 }
