@@ -1,5 +1,6 @@
 using System.Net;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,11 +12,22 @@ using Microsoft.Extensions.Logging;
 namespace AccesoDescargas.Tests;
 
 /// <summary>
-/// The real app on a temporary data folder with a real SQLite file, seeded with the demo data.
+/// The real app on a temporary data folder, seeded with the demo data, on a real SQLite file or, with
+/// the provider PostgreSql (by default when test.sh's second pass sets PRUEBAS_BD=PostgreSql), on a
+/// fresh database of the private PostgreSQL cluster that test.sh starts (<see cref="BasePostgres"/>).
 /// <see cref="IniciarServidor"/> also starts Kestrel on a free loopback port for browser tests.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The trait that keeps a test class or method out of the PostgreSQL pass: <c>[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]</c>
+    /// on tests that touch no database (unit, pure bunit), browser tests, and SQLite-only checks (query plans).</summary>
+    public const string BaseDatos = "BaseDatos", SoloSqlite = "SoloSqlite";
+
+    /// <summary>The provider of this pass of the suite: PRUEBAS_BD=PostgreSql (test.sh's second pass) or SQLite.</summary>
+    public static ProveedorBaseDatos ProveedorDePruebas { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("PRUEBAS_BD"), "PostgreSql", StringComparison.OrdinalIgnoreCase)
+            ? ProveedorBaseDatos.PostgreSql : ProveedorBaseDatos.Sqlite;
+
     public const string AdminEmail = "admin@demo.mx";
     public const string AdminPassword = "Demo2026!";
     public const string ApiKey = "ad_demo_9f3c2b7e4a1d4c8e";
@@ -23,11 +35,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string ReceptorPassword = "Receptor2026";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string? baseDeDatosPropia;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
+    public ProveedorBaseDatos Proveedor { get; }
+
+    /// <param name="proveedor">The database engine; by default the pass's (<see cref="ProveedorDePruebas"/>).</param>
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, ProveedorBaseDatos? proveedor = null)
     {
+        Proveedor = proveedor ?? ProveedorDePruebas;
         this.settings = new()
         {
             ["DataDirectory"] = DataDir,
@@ -42,6 +59,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:ReceptorPassword"] = ReceptorPassword,
         };
         foreach (var (k, v) in settings ?? []) this.settings[k] = v;
+
+        if (Proveedor == ProveedorBaseDatos.PostgreSql && !this.settings.ContainsKey("ConnectionStrings:Default"))
+        {
+            // One database per data folder: a test that starts the app twice on one folder finds its data again.
+            var carpeta = this.settings["DataDirectory"]!;
+            var propia = carpeta == DataDir;
+            this.settings["Database:Provider"] = "PostgreSql";
+            this.settings["ConnectionStrings:Default"] = BasePostgres.Crear(carpeta);
+            if (propia) baseDeDatosPropia = this.settings["ConnectionStrings:Default"];
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -66,6 +93,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (baseDeDatosPropia is not null) await BasePostgres.EliminarAsync(baseDeDatosPropia);
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

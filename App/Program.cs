@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 try
 {
     builder.AddData();
+    builder.AddProxy();
 }
 catch (ConfiguracionException e)
 {
@@ -39,6 +40,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.SeedDemoAsync();
 
+app.UseProxy();
 app.UseUi();
 app.MapAccount();
 app.MapPortal();

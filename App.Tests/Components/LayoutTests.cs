@@ -8,6 +8,7 @@ using MudBlazor.Services;
 
 namespace AccesoDescargas.Tests.Components;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class LayoutTests : BunitContext
 {
     public LayoutTests()

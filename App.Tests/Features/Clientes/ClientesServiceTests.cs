@@ -241,6 +241,7 @@ public class ClientesServiceTests
     }
 
     [Theory]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // SQLite's planner; PostgreSQL's figures come from AccesosBenchmark
     [InlineData(null, OrdenClientes.Nombre, "USING COVERING INDEX IX_Clientes_EmisorId_Nombre", false)]
     [InlineData(null, OrdenClientes.Rfc, "INDEX IX_Clientes_EmisorId_Rfc (EmisorId=?)", false)]
     [InlineData("cos", OrdenClientes.Nombre, "USING INTEGER PRIMARY KEY (rowid=?)", true)]

@@ -22,10 +22,11 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     protected override void ConfigureConventions(ModelConfigurationBuilder c)
     {
         base.ConfigureConventions(c);
-        // Like SQLite: a DateTime is stored as given and read back without a Kind. The app writes UTC
-        // instants (DateTime.UtcNow) and the CFDI's own local dates; "timestamp with time zone" would
-        // refuse the latter, plain "timestamp" refuses a Kind of Utc, so the Kind is dropped on the way in.
-        c.Properties<DateTime>().HaveColumnType("timestamp without time zone").HaveConversion<SinZonaHoraria>();
+        // "timestamp with time zone", the type PostgreSQL compares with now() (DateTime.UtcNow in a
+        // query). The app writes UTC instants and the CFDI's own local dates; like SQLite, each is stored
+        // as given (the Kind is not converted, only labelled so that Npgsql accepts it; sessions run in
+        // UTC) and read back without a Kind.
+        c.Properties<DateTime>().HaveConversion<ComoUtc>();
     }
 
     protected override void ConfigurarProveedor(ModelBuilder b)
@@ -63,6 +64,6 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     /// <summary>Nothing to tune at start: autovacuum keeps the planner's statistics.</summary>
     public override Task PrepararAsync(CancellationToken ct = default) => Task.CompletedTask;
 
-    private sealed class SinZonaHoraria() : ValueConverter<DateTime, DateTime>(
-        v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified), v => v);
+    private sealed class ComoUtc() : ValueConverter<DateTime, DateTime>(
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified));
 }

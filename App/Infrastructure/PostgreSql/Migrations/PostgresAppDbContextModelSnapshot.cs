@@ -31,13 +31,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<DateTime?>("BloqueadoHasta")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("ContrasenaCambiadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Descargas")
                         .HasColumnType("integer");
@@ -75,13 +75,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<DateTime?>("UltimoAccesoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("UltimoEnvioCorreoId")
                         .HasColumnType("bigint");
 
                     b.Property<DateTime?>("UltimoEnvioEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -106,7 +106,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<DateTime>("CreadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("EmisorId")
                         .HasColumnType("integer");
@@ -127,10 +127,10 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(12)");
 
                     b.Property<DateTime?>("RevocadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("UltimoUsoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -151,7 +151,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<DateTime>("Cuando")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Detalle")
                         .HasColumnType("text");
@@ -202,7 +202,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -259,17 +259,17 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("Fecha")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("FechaTimbrado")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Folio")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
                     b.Property<DateTime>("ImportadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Moneda")
                         .IsRequired()
@@ -376,13 +376,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("bytea");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("EmisorId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("EnviadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Estado")
                         .HasColumnType("integer");
@@ -400,7 +400,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(13)");
 
                     b.Property<DateTime>("SiguienteIntentoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Tipo")
                         .IsRequired()
@@ -436,7 +436,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LogoKey")
                         .HasColumnType("text");

@@ -22,9 +22,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Nombre = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Prefijo = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
                     Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreadaEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    RevocadaEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
-                    UltimoUsoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: true)
+                    CreadaEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    RevocadaEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UltimoUsoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -60,10 +60,10 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Uuid = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
                     Estado = table.Column<int>(type: "integer", nullable: false),
                     Intentos = table.Column<int>(type: "integer", nullable: false),
-                    SiguienteIntentoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    SiguienteIntentoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UltimoError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CreadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    EnviadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: true)
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EnviadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -96,7 +96,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     CodigoPostal = table.Column<string>(type: "text", nullable: true),
                     Slug = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
                     LogoKey = table.Column<string>(type: "text", nullable: true),
-                    CreadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -115,7 +115,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Rfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: true),
                     Uuid = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
                     Detalle = table.Column<string>(type: "text", nullable: true),
-                    Cuando = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Cuando = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Ip = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true)
                 },
                 constraints: table =>
@@ -156,14 +156,14 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
                     Origen = table.Column<int>(type: "integer", nullable: false),
                     Habilitado = table.Column<bool>(type: "boolean", nullable: false),
-                    CreadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    ContrasenaCambiadaEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    UltimoEnvioEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ContrasenaCambiadaEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UltimoEnvioEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UltimoEnvioCorreoId = table.Column<long>(type: "bigint", nullable: true),
-                    UltimoAccesoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    UltimoAccesoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Descargas = table.Column<int>(type: "integer", nullable: false),
                     IntentosFallidos = table.Column<int>(type: "integer", nullable: false),
-                    BloqueadoHasta = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    BloqueadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     SelloSeguridad = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false)
                 },
                 constraints: table =>
@@ -221,7 +221,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
                     RegimenFiscal = table.Column<string>(type: "text", nullable: true),
                     CodigoPostal = table.Column<string>(type: "text", nullable: true),
-                    CreadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     NombreMinusculas = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true, computedColumnSql: "lower(\"Nombre\")", stored: true, collation: "C")
                 },
                 constraints: table =>
@@ -246,8 +246,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Version = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
                     Serie = table.Column<string>(type: "character varying(25)", maxLength: 25, nullable: true),
                     Folio = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    Fecha = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    FechaTimbrado = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Fecha = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FechaTimbrado = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Tipo = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: false),
                     SubTotal = table.Column<decimal>(type: "numeric", nullable: false),
                     Total = table.Column<decimal>(type: "numeric", nullable: false),
@@ -264,7 +264,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     PdfSize = table.Column<long>(type: "bigint", nullable: true),
                     PdfSha256 = table.Column<string>(type: "text", nullable: true),
                     PdfGenerado = table.Column<bool>(type: "boolean", nullable: false),
-                    ImportadoEn = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    ImportadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {

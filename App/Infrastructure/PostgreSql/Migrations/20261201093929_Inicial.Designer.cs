@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201091656_Inicial")]
+    [Migration("20261201093929_Inicial")]
     partial class Inicial
     {
         /// <inheritdoc />
@@ -34,13 +34,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<DateTime?>("BloqueadoHasta")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("ContrasenaCambiadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Descargas")
                         .HasColumnType("integer");
@@ -78,13 +78,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<DateTime?>("UltimoAccesoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("UltimoEnvioCorreoId")
                         .HasColumnType("bigint");
 
                     b.Property<DateTime?>("UltimoEnvioEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -109,7 +109,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<DateTime>("CreadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("EmisorId")
                         .HasColumnType("integer");
@@ -130,10 +130,10 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(12)");
 
                     b.Property<DateTime?>("RevocadaEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("UltimoUsoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -154,7 +154,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<DateTime>("Cuando")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Detalle")
                         .HasColumnType("text");
@@ -205,7 +205,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -262,17 +262,17 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("Fecha")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("FechaTimbrado")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Folio")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
                     b.Property<DateTime>("ImportadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Moneda")
                         .IsRequired()
@@ -379,13 +379,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("bytea");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("EmisorId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("EnviadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Estado")
                         .HasColumnType("integer");
@@ -403,7 +403,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("character varying(13)");
 
                     b.Property<DateTime>("SiguienteIntentoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Tipo")
                         .IsRequired()
@@ -439,7 +439,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreadoEn")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LogoKey")
                         .HasColumnType("text");
