@@ -45,7 +45,7 @@ public class ClientesServiceTests
         await using var app = new AppFactory();
         var clientes = app.Services.CreateScope().ServiceProvider.GetRequiredService<ClientesService>();
         await using (var db = app.CrearDb())
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER falla BEFORE INSERT ON Eventos BEGIN SELECT RAISE(ABORT, 'disco lleno'); END;", Ct);
+            await BaseDePrueba.FallarAlInsertarAsync(db, "Eventos", "disco lleno");
 
         await Assert.ThrowsAsync<DbUpdateException>(() => clientes.CrearAsync(EmisorDemo, Nuevo("XIQB891116QE4"), Admin, Ct));
 
