@@ -11,10 +11,11 @@ if [ $# -ne 1 ] || [[ ! "$1" =~ ^[A-Za-z][A-Za-z0-9]*$ ]]; then
   exit 2
 fi
 dotnet tool restore >/dev/null
+# Removed before the build, so that the built assembly holds no PostgreSQL migration named Inicial.
+rm -rf App/Infrastructure/PostgreSql/Migrations
 dotnet build App -c Release -nologo -clp:ErrorsOnly
 dotnet ef migrations add "$1" --project App --context AppDbContext -o Infrastructure/Migrations \
   --configuration Release --no-build
-rm -rf App/Infrastructure/PostgreSql/Migrations
 # The app's own services build the model (Identity's schema version comes from them); no server is contacted.
 dotnet ef migrations add Inicial --project App --context PostgresAppDbContext -o Infrastructure/PostgreSql/Migrations \
   --configuration Release --no-build -- --Database:Provider=PostgreSql "--ConnectionStrings:Default=Host=localhost"

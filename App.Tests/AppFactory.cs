@@ -36,14 +36,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly string? baseDeDatosPropia;
+    private readonly string entorno;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
     public ProveedorBaseDatos Proveedor { get; }
 
     /// <param name="proveedor">The database engine; by default the pass's (<see cref="ProveedorDePruebas"/>).</param>
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, ProveedorBaseDatos? proveedor = null)
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing", ProveedorBaseDatos? proveedor = null)
     {
+        this.entorno = entorno;
         Proveedor = proveedor ?? ProveedorDePruebas;
         this.settings = new()
         {
@@ -73,7 +75,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(entorno);
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l =>
         {

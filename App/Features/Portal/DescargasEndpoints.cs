@@ -73,7 +73,7 @@ public static class DescargasEndpoints
             var pdf = await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, http.RequestAborted);
             return pdf is null ? a : a with { PdfKey = pdf.Key, PdfSha256 = pdf.Sha256 };
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or TimeoutException)
         {
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DescargasEndpoints))
                 .LogWarning(e, "No se pudo generar el PDF del comprobante {Uuid}", a.Uuid);

@@ -283,6 +283,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("text");
 
@@ -394,6 +397,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Rfc")
                         .HasMaxLength(13)

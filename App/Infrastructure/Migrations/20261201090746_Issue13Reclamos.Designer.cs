@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201091621_Issue13ClavesDataProtection")]
-    partial class Issue13ClavesDataProtection
+    [Migration("20261201090746_Issue13Reclamos")]
+    partial class Issue13Reclamos
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -261,6 +261,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("TEXT");
 
@@ -367,6 +370,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Para")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Rfc")
@@ -509,23 +515,6 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -61,6 +61,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     Estado = table.Column<int>(type: "integer", nullable: false),
                     Intentos = table.Column<int>(type: "integer", nullable: false),
                     SiguienteIntentoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReclamadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UltimoError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     EnviadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
@@ -264,6 +265,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     PdfSize = table.Column<long>(type: "bigint", nullable: true),
                     PdfSha256 = table.Column<string>(type: "text", nullable: true),
                     PdfGenerado = table.Column<bool>(type: "boolean", nullable: false),
+                    PdfReclamadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ImportadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
