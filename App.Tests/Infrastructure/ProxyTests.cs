@@ -25,7 +25,7 @@ public class ProxyTests
         var r = await Portal.IngresarAsync(http, AppFactory.ReceptorRfc, "NoEsLaContrasena1");
 
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Contains(Portal.MensajeGenerico, await r.Content.ReadAsStringAsync(Ct));
+        Assert.Contains(Portal.MensajeGenerico, await r.Content.TextoAsync());
         await using var db = app.CrearDb();
         var fallido = await db.Eventos.SingleAsync(e => e.Que == "portal.ingreso_fallido", Ct);
         Assert.Equal(ipEsperada, fallido.Ip);

@@ -3,6 +3,7 @@ using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
