@@ -1,10 +1,12 @@
 using System.Net;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
 using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,6 +18,8 @@ namespace AccesoDescargas.Tests;
 /// the provider PostgreSql (by default when test.sh's second pass sets PRUEBAS_BD=PostgreSql), on a
 /// fresh database of the private PostgreSQL cluster that test.sh starts (<see cref="BasePostgres"/>).
 /// <see cref="IniciarServidor"/> also starts Kestrel on a free loopback port for browser tests.
+/// Files go to the local store, or to a new bucket of the tests' S3 server (<see cref="ServidorS3"/>)
+/// when <paramref name="almacen"/> says so or the test class is marked <see cref="EnS3Attribute"/>.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -38,12 +42,21 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     private readonly string? baseDeDatosPropia;
     private readonly string entorno;
 
+    /// <summary>Replaces services after the app registered its own (e.g. a fake <see cref="TimeProvider"/>).</summary>
+    public Action<IServiceCollection>? Servicios { get; init; }
+
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
     public ProveedorBaseDatos Proveedor { get; }
 
+    public ProveedorAlmacen Almacen { get; }
+
+    /// <summary>The bucket this app's files go to when <see cref="Almacen"/> is S3.</summary>
+    public string? Bucket { get; }
+
     /// <param name="proveedor">The database engine; by default the pass's (<see cref="ProveedorDePruebas"/>).</param>
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing", ProveedorBaseDatos? proveedor = null)
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing",
+        ProveedorAlmacen? almacen = null, ModoDescargas descargas = ModoDescargas.Transmitir, ProveedorBaseDatos? proveedor = null)
     {
         this.entorno = entorno;
         Proveedor = proveedor ?? ProveedorDePruebas;
@@ -60,6 +73,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:ReceptorRfc"] = ReceptorRfc,
             ["Demo:ReceptorPassword"] = ReceptorPassword,
         };
+        Almacen = almacen ?? EnS3Attribute.De(Xunit.TestContext.Current.TestClassInstance);
+        if (Almacen == ProveedorAlmacen.S3)
+        {
+            Bucket = ServidorS3.CrearBucket();
+            foreach (var (k, v) in ServidorS3.Ajustes(Bucket, descargas)) this.settings[k] = v;
+        }
         foreach (var (k, v) in settings ?? []) this.settings[k] = v;
 
         if (Proveedor == ProveedorBaseDatos.PostgreSql && !this.settings.ContainsKey("ConnectionStrings:Default"))
@@ -85,6 +104,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             if (Proveedor == ProveedorBaseDatos.PostgreSql) l.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
         });
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (Servicios is not null) builder.ConfigureTestServices(Servicios);
     }
 
     /// <summary>Starts a real Kestrel server on 127.0.0.1 and returns its base address.</summary>

@@ -3,12 +3,14 @@ using AccesoDescargas.Components.Account;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.ApiKeys;
+using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Infrastructure.Salud;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,12 +26,14 @@ catch (ConfiguracionException e)
     return 1;
 }
 builder.AddStorage();
+builder.AddSalud();
 builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddEmisores();
 builder.AddAccesos();
 builder.AddApiKeys();
 builder.AddComprobantes();
+builder.AddClientes();
 builder.AddEmail();
 builder.AddPortal();
 builder.AddRepresentacion();
@@ -42,10 +46,12 @@ await app.SeedDemoAsync();
 
 app.UseProxy();
 app.UseUi();
+app.MapSalud();
 app.MapAccount();
 app.MapPortal();
 app.MapComprobantesEndpoints();
 app.MapAccesosApi();
+app.MapClientesEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -62,7 +62,7 @@ public static class ComprobantesEndpoints
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, nombre);
-        return store.Abrir(key) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
+        return await store.AbrirAsync(key, ct: ct) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Created<ComprobanteResumen>, Ok<ComprobanteResumen>, ProblemHttpResult>> ImportarAsync(

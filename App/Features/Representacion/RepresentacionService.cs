@@ -201,7 +201,7 @@ public sealed class RepresentacionService(
     /// <exception cref="InvalidDataException">The file is larger than <paramref name="maximo"/>.</exception>
     private async Task<byte[]?> LeerAsync(string key, long maximo)
     {
-        await using var origen = archivos.Abrir(key);
+        await using var origen = await archivos.AbrirAsync(key);
         if (origen is null) return null;
         using var copia = new MemoryStream();
         var buffer = new byte[81920];

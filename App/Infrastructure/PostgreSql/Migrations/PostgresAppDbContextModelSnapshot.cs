@@ -55,11 +55,19 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.Property<int>("IntentosFallidos")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("InvitacionAceptadaEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("InvitacionEnviadaEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("InvitacionVenceEn")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Origen")
                         .HasColumnType("integer");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
@@ -95,6 +103,52 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AccesoId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreadoEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sello")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Tipo")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsadoEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("VenceEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("AccesoId", "Tipo", "Id");
+
+                    b.ToTable("Enlaces", (string)null);
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.ApiKeys.ApiKey", b =>
@@ -727,6 +781,15 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Emisor");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Accesos.AccesoDescarga", null)
+                        .WithMany()
+                        .HasForeignKey("AccesoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.Clientes.Cliente", b =>

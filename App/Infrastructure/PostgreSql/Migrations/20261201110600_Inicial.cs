@@ -153,7 +153,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     EmisorId = table.Column<int>(type: "integer", nullable: false),
                     Rfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false, collation: "C"),
-                    PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
                     Origen = table.Column<int>(type: "integer", nullable: false),
                     Habilitado = table.Column<bool>(type: "boolean", nullable: false),
@@ -162,6 +162,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     UltimoEnvioEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UltimoEnvioCorreoId = table.Column<long>(type: "bigint", nullable: true),
                     UltimoAccesoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    InvitacionEnviadaEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    InvitacionVenceEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    InvitacionAceptadaEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Descargas = table.Column<int>(type: "integer", nullable: false),
                     IntentosFallidos = table.Column<int>(type: "integer", nullable: false),
                     BloqueadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -275,6 +278,32 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         name: "FK_Comprobantes_Emisores_EmisorId",
                         column: x => x.EmisorId,
                         principalTable: "Emisores",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Enlaces",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EmisorId = table.Column<int>(type: "integer", nullable: false),
+                    AccesoId = table.Column<int>(type: "integer", nullable: false),
+                    Tipo = table.Column<int>(type: "integer", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Sello = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    VenceEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UsadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Enlaces", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Enlaces_Accesos_AccesoId",
+                        column: x => x.AccesoId,
+                        principalTable: "Accesos",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -522,6 +551,17 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Enlaces_AccesoId_Tipo_Id",
+                table: "Enlaces",
+                columns: new[] { "AccesoId", "Tipo", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Enlaces_TokenHash",
+                table: "Enlaces",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Eventos_EmisorId_Cuando",
                 table: "Eventos",
                 columns: new[] { "EmisorId", "Cuando" });
@@ -535,9 +575,6 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropTable(
-                name: "Accesos");
-
             migrationBuilder.DropTable(
                 name: "ApiKeys");
 
@@ -572,6 +609,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "Enlaces");
+
+            migrationBuilder.DropTable(
                 name: "Eventos");
 
             migrationBuilder.DropTable(
@@ -579,6 +619,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Accesos");
 
             migrationBuilder.DropTable(
                 name: "Emisores");
