@@ -1,4 +1,5 @@
 using System.Globalization;
+using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Seguridad;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor;
@@ -41,16 +42,17 @@ public static class UiExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseRequestLocalization(new RequestLocalizationOptions
+        // A receptor's file downloads (PipelineMinimo) skip what only pages need; routing has already chosen the endpoint.
+        app.UseSalvoEnPipelineMinimo(rama => rama.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Cultura),
             SupportedCultures = [Cultura],
             SupportedUICultures = [Cultura],
-        });
+        }));
         app.UseStatusCodePagesWithReExecute("/no-encontrado", createScopeForStatusCodePages: true);
-        app.UseAuthentication();
+        app.UseSalvoEnPipelineMinimo(rama => rama.UseAuthentication());
         app.UseAuthorization();
-        app.UseAntiforgery();
+        app.UseSalvoEnPipelineMinimo(rama => rama.UseAntiforgery());
         app.MapStaticAssets();
         return app;
     }

@@ -2,9 +2,12 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Features.Portal;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
 
 namespace AccesoDescargas.Tests.Features.Portal;
@@ -105,6 +108,54 @@ public class PortalDescargasTests
         var guardado = await db.Comprobantes.SingleAsync(x => x.Id == c.Id, Ct);
         Assert.True(guardado.PdfGenerado);
         Assert.Equal(guardado.PdfSha256, Sha256(bytes));
+    }
+
+    [Fact]
+    public async Task Un_PDF_subido_despues_del_generado_es_el_que_baja_la_siguiente_descarga()
+    {
+        await using var app = new AppFactory(SinGeneradorEnSegundoPlano);
+        var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "R", folio: "5");
+        var client = await ClienteConSesionAsync(app);
+        var generado = await client.GetByteArrayAsync($"/portal/demo/comprobantes/{c.Uuid}/pdf", Ct);
+        Assert.Equal(generado, await client.GetByteArrayAsync($"/portal/demo/comprobantes/{c.Uuid}/pdf", Ct));
+
+        // The emisor uploads the real PDF afterwards (what a duplicate import with its PDF does).
+        var subido = PdfDePrueba(3000);
+        var guardado = await app.Services.GetRequiredService<IFileStore>().GuardarAsync(new MemoryStream(subido), "pdf", Ct);
+        Assert.True(await app.Services.GetRequiredService<RepresentacionService>().AdjuntarPdfSubidoAsync(c.EmisorId, c.Id, guardado, Ct));
+
+        var r = await client.GetAsync($"/portal/demo/comprobantes/{c.Uuid}/pdf", Ct);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(subido, await r.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal($"\"{guardado.Sha256}\"", r.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task Al_detenerse_la_app_quedan_escritas_todas_las_descargas_que_esperaban_en_la_cola()
+    {
+        await using var app = new AppFactory();
+        int accesoId, antes;
+        await using (var db = app.CrearDb())
+        {
+            accesoId = await db.Accesos.Where(a => a.Rfc == AppFactory.ReceptorRfc).Select(a => a.Id).SingleAsync(Ct);
+            antes = await db.Eventos.CountAsync(e => e.Que == "descarga.xml", Ct);
+        }
+        var registro = app.Services.GetRequiredService<RegistroDescargas>();
+        var escritor = app.Services.GetServices<IHostedService>().OfType<EscritorDescargas>().Single();
+
+        // Queued faster than one batch is written, then the app stops at once: the writer must drain the queue.
+        for (var i = 0; i < 3000; i++)
+            await registro.RegistrarAsync(new Descarga(1, accesoId, AppFactory.ReceptorRfc, "descarga.xml", $"UUID-{i}", null, "127.0.0.1", DateTime.UtcNow), Ct);
+        await escritor.StopAsync(Ct);
+
+        await using var db2 = app.CrearDb();
+        Assert.Equal(3000, await db2.Eventos.CountAsync(e => e.Que == "descarga.xml", Ct) - antes);
+        var uno = await db2.Eventos.SingleAsync(e => e.Uuid == "UUID-2999", Ct);
+        Assert.Equal($"receptor:{AppFactory.ReceptorRfc}", uno.Quien);
+        Assert.Equal("127.0.0.1", uno.Ip);
+        Assert.Equal(AppFactory.ReceptorRfc, uno.Rfc);
+        Assert.InRange(uno.Cuando, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow);
+        Assert.Equal(3000, await db2.Accesos.Where(a => a.Id == accesoId).Select(a => a.Descargas).SingleAsync(Ct));
     }
 
     [Fact]

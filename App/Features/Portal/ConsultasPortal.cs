@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,9 +17,30 @@ public sealed record ArchivoComprobante(long Id, string Uuid, string? Serie, str
 /// <summary>
 /// The per-request lookups of the portal's hot paths (every download, every authenticated request):
 /// compiled queries on a pooled context, which cost a fraction of a new context with a LINQ query.
+/// A download's (emisor, RFC, UUID) → file keys are also cached: files are content-addressed and never
+/// change under a key, and the only writes that change a comprobante's keys are its PDF being generated,
+/// uploaded or replaced, which <see cref="RepresentacionService.PdfCambiado"/> reports (comprobantes are
+/// never deleted). The key includes the emisor and the RFC, so ownership stays part of the lookup; only
+/// found comprobantes are cached; the expiry bounds how long a change made by another process goes unseen.
 /// </summary>
-public sealed class ConsultasPortal(ContextosAgrupados pool)
+public sealed class ConsultasPortal
 {
+    public static readonly TimeSpan VigenciaArchivos = TimeSpan.FromMinutes(1);
+    private const int MaximoEnCache = 100_000;
+
+    private readonly ContextosAgrupados pool;
+    private readonly TimeProvider tiempo;
+    private readonly ConcurrentDictionary<(int EmisorId, string Rfc, string Uuid), (ArchivoComprobante Archivo, long Hasta)> archivos = new();
+    private readonly ConcurrentDictionary<long, (int EmisorId, string Rfc, string Uuid)> claveDe = new();
+    private long olvidos;
+
+    public ConsultasPortal(ContextosAgrupados pool, RepresentacionService representacion, TimeProvider tiempo)
+    {
+        this.pool = pool;
+        this.tiempo = tiempo;
+        representacion.PdfCambiado += Olvidar;
+    }
+
     private static readonly Func<AppDbContext, int, string, string, Task<ArchivoComprobante?>> archivo =
         EF.CompileAsyncQuery((AppDbContext db, int emisorId, string rfc, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid && c.ReceptorRfc == rfc)
@@ -32,10 +54,42 @@ public sealed class ConsultasPortal(ContextosAgrupados pool)
             .FirstOrDefault());
 
     /// <summary>The comprobante if it is this receptor's at this emisor; null otherwise (unknown and not-yours look alike).</summary>
-    public async Task<ArchivoComprobante?> ArchivoAsync(int emisorId, string rfc, string uuid)
+    public ValueTask<ArchivoComprobante?> ArchivoAsync(int emisorId, string rfc, string uuid)
     {
-        await using var db = pool.Crear();
-        return await archivo(db, emisorId, rfc, uuid.ToUpperInvariant());
+        // UUIDs are stored upper-case; the common case (a link the portal wrote) needs no new string.
+        if (uuid.AsSpan().ContainsAnyInRange('a', 'z')) uuid = uuid.ToUpperInvariant();
+        var clave = (emisorId, rfc, uuid);
+        return archivos.TryGetValue(clave, out var e) && e.Hasta >= tiempo.GetTimestamp()
+            ? ValueTask.FromResult<ArchivoComprobante?>(e.Archivo)
+            : BuscarAsync(clave);
+    }
+
+    private async ValueTask<ArchivoComprobante?> BuscarAsync((int EmisorId, string Rfc, string Uuid) clave)
+    {
+        var antes = Interlocked.Read(ref olvidos);
+        ArchivoComprobante? encontrado;
+        await using (var db = pool.Crear())
+            encontrado = await archivo(db, clave.EmisorId, clave.Rfc, clave.Uuid);
+        if (encontrado is null) return null;
+
+        if (archivos.Count >= MaximoEnCache)
+        {
+            // A bound, not an eviction policy: refilling is one query per comprobante.
+            archivos.Clear();
+            claveDe.Clear();
+        }
+        claveDe[encontrado.Id] = clave;
+        archivos[clave] = (encontrado, tiempo.GetTimestamp() + (long)(VigenciaArchivos.TotalSeconds * tiempo.TimestampFrequency));
+        // A change reported while we read may predate our row: then what we just cached is not trusted.
+        if (Interlocked.Read(ref olvidos) != antes) archivos.TryRemove(clave, out _);
+        return encontrado;
+    }
+
+    /// <summary>Forget the cached keys of a comprobante whose files changed.</summary>
+    public void Olvidar(long comprobanteId)
+    {
+        Interlocked.Increment(ref olvidos);
+        if (claveDe.TryRemove(comprobanteId, out var clave)) archivos.TryRemove(clave, out _);
     }
 
     /// <summary>The access's current security stamp, or null when it is disabled or gone.</summary>

@@ -20,9 +20,9 @@ public static class DescargasEndpoints
 
         var portal = endpoints.MapGroup("/portal/{slug}").RequireAuthorization(PortalAuth.Politica);
         portal.MapGet("/comprobantes/{uuid}/xml", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
-            ArchivoAsync(http, uuid, pdf: false, consultas, store, registro, representacion));
+            ArchivoAsync(http, uuid, pdf: false, consultas, store, registro, representacion)).ConPipelineMinimo();
         portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
-            ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion));
+            ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion)).ConPipelineMinimo();
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
         // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
         portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
@@ -112,6 +112,7 @@ public static class DescargasEndpoints
     /// <summary>A revalidation answered with 304, or a later piece of a ranged read, is not another download.</summary>
     private static bool EsDescargaNueva(HttpRequest request, EntityTagHeaderValue etag)
     {
+        if (request.Headers.IfNoneMatch.Count == 0 && request.Headers.Range.Count == 0) return true;
         if (CoincideEtag(request, etag)) return false;
         var rango = request.GetTypedHeaders().Range;
         return rango is null || rango.Ranges.Any(r => r.From is null or 0);

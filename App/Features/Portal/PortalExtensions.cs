@@ -66,7 +66,7 @@ public static class PortalExtensions
 
     public static WebApplication MapPortal(this WebApplication app)
     {
-        app.UseRateLimiter();
+        app.UseSalvoEnPipelineMinimo(rama => rama.UseRateLimiter());
         app.MapDescargasPortal();
         return app;
     }

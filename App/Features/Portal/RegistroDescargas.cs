@@ -2,29 +2,61 @@ using System.Threading.Channels;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AccesoDescargas.Features.Portal;
 
 public sealed record Descarga(int EmisorId, int AccesoId, string Rfc, string Que, string? Uuid, string? Detalle, string? Ip, DateTime Cuando);
 
 /// <summary>
-/// Download events leave the request through a bounded queue; <see cref="EscritorDescargas"/>
-/// writes them in batches (one transaction for many downloads) and adds them to each access's
+/// Download events leave the request through an in-memory queue (a single-reader channel: no lock
+/// shared with the writer on the request path); <see cref="EscritorDescargas"/> writes them in batches
+/// (one transaction and one multi-row INSERT for many downloads) and adds them to each access's
 /// Descargas counter. When the writer falls far behind, downloads wait for room instead of losing
-/// records.
+/// records. A clean shutdown writes everything queued (the server stops taking requests first); a
+/// crash loses what was queued and not yet committed, at most the last moments of downloads.
 /// </summary>
 public sealed class RegistroDescargas
 {
-    private readonly Channel<Descarga> canal = Channel.CreateBounded<Descarga>(new BoundedChannelOptions(10_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    public const int Maximo = 10_000;
 
-    public ValueTask RegistrarAsync(Descarga d, CancellationToken ct = default) =>
-        canal.Writer.TryWrite(d) ? ValueTask.CompletedTask : canal.Writer.WriteAsync(d, ct);
+    private readonly Channel<Descarga> canal = Channel.CreateUnbounded<Descarga>(new UnboundedChannelOptions { SingleReader = true });
+    private int pendientes;
+
+    public ValueTask RegistrarAsync(Descarga d, CancellationToken ct = default)
+    {
+        if (Interlocked.Increment(ref pendientes) > Maximo) return EsperarLugarAsync(d, ct);
+        Escribir(d);
+        return ValueTask.CompletedTask;
+    }
+
+    // Rare: only when the database is far slower than the downloads.
+    private async ValueTask EsperarLugarAsync(Descarga d, CancellationToken ct)
+    {
+        try
+        {
+            while (Volatile.Read(ref pendientes) > Maximo) await Task.Delay(5, ct);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref pendientes);
+            throw;
+        }
+        Escribir(d);
+    }
+
+    private void Escribir(Descarga d)
+    {
+        if (!canal.Writer.TryWrite(d))
+        {
+            Interlocked.Decrement(ref pendientes);
+            throw new InvalidOperationException("El registro de descargas ya se cerró.");
+        }
+    }
 
     internal ChannelReader<Descarga> Lector => canal.Reader;
+
+    internal void Escritos(int n) => Interlocked.Add(ref pendientes, -n);
 
     internal void Completar() => canal.Writer.TryComplete();
 }
@@ -70,6 +102,10 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
             {
                 logger.LogError(e, "No se pudieron registrar {Cantidad} descargas", lote.Count);
             }
+            finally
+            {
+                registro.Escritos(lote.Count);
+            }
         }
     }
 
@@ -77,13 +113,7 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
-        foreach (var d in lote)
-            db.Eventos.Add(new Evento
-            {
-                EmisorId = d.EmisorId, Quien = $"receptor:{d.Rfc}", Que = d.Que, Rfc = d.Rfc, Uuid = d.Uuid,
-                Detalle = d.Detalle, Ip = d.Ip, Cuando = d.Cuando,
-            });
-        await db.SaveChangesAsync();
+        await InsercionPorLotes.InsertarAsync(db, lote, Filas, tx.GetDbTransaction());
         foreach (var g in lote.GroupBy(d => d.AccesoId))
         {
             var n = g.Count();
@@ -91,4 +121,16 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
         }
         await tx.CommitAsync();
     }
+
+    private static readonly InsercionPorLotes.Columnas<Evento, Descarga> Filas = new()
+    {
+        { e => e.EmisorId, d => d.EmisorId },
+        { e => e.Quien, d => $"receptor:{d.Rfc}" },
+        { e => e.Que, d => d.Que },
+        { e => e.Rfc, d => d.Rfc },
+        { e => e.Uuid, d => d.Uuid },
+        { e => e.Detalle, d => d.Detalle },
+        { e => e.Ip, d => d.Ip },
+        { e => e.Cuando, d => d.Cuando },
+    };
 }

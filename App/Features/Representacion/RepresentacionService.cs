@@ -35,6 +35,12 @@ public sealed class RepresentacionService(
     internal Task<bool> EsperarAsync(TimeSpan maximo, CancellationToken ct) => despertador.WaitAsync(maximo, ct);
 
     /// <summary>
+    /// Raised with the comprobante's id right after its PDF changed (generated, uploaded, or an upload
+    /// replaced a generated one), before a replaced file is deleted: caches of its file keys forget it.
+    /// </summary>
+    public event Action<long>? PdfCambiado;
+
+    /// <summary>
     /// The comprobante's PDF for a download: the stored one, or, when it has none yet, the representación
     /// impresa generated and stored right now. Null when the comprobante does not exist or is not the emisor's.
     /// </summary>
@@ -87,6 +93,7 @@ public sealed class RepresentacionService(
                     .SetProperty(x => x.PdfSize, guardado.Size)
                     .SetProperty(x => x.PdfSha256, guardado.Sha256)
                     .SetProperty(x => x.PdfGenerado, true));
+            if (marcados == 1) PdfCambiado?.Invoke(id);
             if (marcados == 1) return new(guardado.Key, guardado.Size, guardado.Sha256, true);
 
             // A PDF was attached while we rendered (an upload always wins): keep it and drop ours.
@@ -166,6 +173,7 @@ public sealed class RepresentacionService(
                     .SetProperty(c => c.PdfSha256, pdf.Sha256)
                     .SetProperty(c => c.PdfGenerado, false), ct);
             if (cambiados == 0) continue;
+            PdfCambiado?.Invoke(comprobanteId);
             if (actual.PdfKey is not null && actual.PdfKey != pdf.Key) await EliminarSiNadieLoUsaAsync(db, actual.PdfKey);
             return true;
         }
