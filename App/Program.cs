@@ -21,8 +21,9 @@ try
 {
     builder.AddData();
     builder.AddEmisores();
+    builder.AddProxy();
 }
-catch (Exception e) when (e is DataDirectoryException or ConfiguracionNoValidaException)
+catch (ConfiguracionException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
@@ -47,6 +48,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.SeedDemoAsync();
 
+app.UseProxy();
 app.UseUi();
 app.MapSalud();
 app.MapAccount();

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,45 +12,38 @@ namespace AccesoDescargas.Tests.Benchmarks;
 
 /// <summary>
 /// Not a timed test: measures the Acceso a Descargas grid's queries on 100,000 accesses and prints
-/// the figures. Run on demand: ./test.sh -method "*AccesosBenchmark*" -explicit only -showLiveOutput
+/// the figures, on SQLite (the anchor) and on PostgreSQL in the same run. Run on demand:
+/// PRUEBAS_SOLO_SQLITE= ./test.sh -method "*AccesosBenchmark*" -explicit only -showLiveOutput
+/// (test.sh starts the PostgreSQL cluster; the PostgreSQL case is skipped without it).
 /// </summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // each case picks its engine itself
 public class AccesosBenchmark(ITestOutputHelper salida)
 {
-    [Fact(Explicit = true)]
-    public async Task Grid_de_accesos_con_100000_filas()
+    [Theory(Explicit = true)]
+    [InlineData(ProveedorBaseDatos.Sqlite)]
+    [InlineData(ProveedorBaseDatos.PostgreSql)]
+    public async Task Grid_de_accesos_con_100000_filas(ProveedorBaseDatos proveedor)
     {
-        await using var app = new AppFactory();
+        Assert.SkipWhen(proveedor == ProveedorBaseDatos.PostgreSql && !BasePostgres.Disponible, "Sin PostgreSQL (PRUEBAS_POSTGRES): ejecute con ./test.sh.");
+        await using var app = new AppFactory(proveedor: proveedor);
+        var hash = app.Services.GetRequiredService<ContrasenaHasher>().Hash("BenchClave2026");
+        var rnd = new Random(7);
+        string[] nombres = ["COMERCIALIZADORA", "DISTRIBUIDORA", "SERVICIOS", "CONSTRUCTORA", "GRUPO", "ABARROTES", "FARMACIA", "TRANSPORTES"];
+        var vistos = new HashSet<string>();
+        var filas = new List<(string Rfc, string Nombre)>();
+        for (var i = 0; i < 100_000; i++)
+        {
+            var letras = new string(Enumerable.Range(0, 3).Select(_ => (char)('A' + rnd.Next(26))).ToArray());
+            var rfc = $"{letras}{rnd.Next(60, 99):00}{rnd.Next(1, 13):00}{rnd.Next(1, 29):00}{i:X3}"[..12];
+            if (vistos.Add(rfc)) filas.Add((rfc, $"{nombres[i % nombres.Length]} {letras} {i} SA DE CV")); // a rare duplicate RFC: skip
+        }
+        var ahora = DateTime.UtcNow;
         await using (var db = app.CrearDb())
         {
-            var hash = app.Services.GetRequiredService<ContrasenaHasher>().Hash("BenchClave2026");
-            var conexion = (SqliteConnection)db.Database.GetDbConnection();
-            await conexion.OpenAsync(Xunit.TestContext.Current.CancellationToken);
-            await using var tx = await conexion.BeginTransactionAsync(Xunit.TestContext.Current.CancellationToken);
-            var cmd = conexion.CreateCommand();
-            cmd.CommandText = """
-                INSERT INTO Accesos (EmisorId, Rfc, PasswordHash, Origen, Habilitado, CreadoEn, ContrasenaCambiadaEn, Descargas, IntentosFallidos, SelloSeguridad)
-                VALUES (1, $rfc, $hash, 0, 1, $t, $t, 0, 0, $rfc);
-                INSERT INTO Clientes (EmisorId, Rfc, Nombre, CreadoEn) VALUES (1, $rfc, $nombre, $t);
-                """;
-            var pRfc = cmd.Parameters.Add("$rfc", SqliteType.Text);
-            var pNombre = cmd.Parameters.Add("$nombre", SqliteType.Text);
-            cmd.Parameters.AddWithValue("$hash", hash);
-            cmd.Parameters.AddWithValue("$t", DateTime.UtcNow);
-            var rnd = new Random(7);
-            string[] nombres = ["COMERCIALIZADORA", "DISTRIBUIDORA", "SERVICIOS", "CONSTRUCTORA", "GRUPO", "ABARROTES", "FARMACIA", "TRANSPORTES"];
-            for (var i = 0; i < 100_000; i++)
-            {
-                var letras = new string(Enumerable.Range(0, 3).Select(_ => (char)('A' + rnd.Next(26))).ToArray());
-                pRfc.Value = $"{letras}{rnd.Next(60, 99):00}{rnd.Next(1, 13):00}{rnd.Next(1, 29):00}{i:X3}"[..12];
-                pNombre.Value = $"{nombres[i % nombres.Length]} {letras} {i} SA DE CV";
-                try { await cmd.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken); } catch (SqliteException) { } // a rare duplicate RFC: skip
-            }
-            await tx.CommitAsync(Xunit.TestContext.Current.CancellationToken);
-            await using var analizar = conexion.CreateCommand();
-            analizar.CommandText = "ANALYZE;";
-            await analizar.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken);
+            if (proveedor == ProveedorBaseDatos.Sqlite) await SembrarSqliteAsync(db, filas, hash, ahora);
+            else await SembrarPostgresAsync(db, filas, hash, ahora);
         }
-
+        salida.WriteLine($"{proveedor}: {filas.Count:N0} accesos con su cliente");
         async Task<(double Mediana, double Primera, int Total)> MedirAsync(ConsultaAccesos consulta)
         {
             var tiempos = new List<double>();
@@ -72,11 +69,69 @@ public class AccesosBenchmark(ITestOutputHelper salida)
             ("prefijo de RFC «MX»", new("MX", 0, 25)),
             ("prefijo de RFC «MXQ8»", new("MXQ8", 0, 25)),
             ("nombre «FARMACIA Q»", new("FARMACIA Q", 0, 25)),
+            ("nombre «farmacia q» (minúsculas)", new("farmacia q", 0, 25)),
             ("orden por último envío", new(null, 0, 25, "UltimoEnvioEn", true)),
         })
         {
             var (mediana, primera, total) = await MedirAsync(consulta);
-            salida.WriteLine($"{nombre,-32} total {total,7:N0}  primera {primera,7:F1} ms  mediana de 21 {mediana,7:F1} ms");
+            salida.WriteLine($"{proveedor,-10} {nombre,-32} total {total,7:N0}  primera {primera,7:F1} ms  mediana de 21 {mediana,7:F1} ms");
         }
+    }
+
+    private static async Task SembrarSqliteAsync(AppDbContext db, List<(string Rfc, string Nombre)> filas, string hash, DateTime ahora)
+    {
+        var conexion = (SqliteConnection)db.Database.GetDbConnection();
+        await conexion.OpenAsync(Xunit.TestContext.Current.CancellationToken);
+        await using var tx = await conexion.BeginTransactionAsync(Xunit.TestContext.Current.CancellationToken);
+        var cmd = conexion.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO Accesos (EmisorId, Rfc, PasswordHash, Origen, Habilitado, CreadoEn, ContrasenaCambiadaEn, Descargas, IntentosFallidos, SelloSeguridad)
+            VALUES (1, $rfc, $hash, 0, 1, $t, $t, 0, 0, $rfc);
+            INSERT INTO Clientes (EmisorId, Rfc, Nombre, CreadoEn) VALUES (1, $rfc, $nombre, $t);
+            """;
+        var pRfc = cmd.Parameters.Add("$rfc", SqliteType.Text);
+        var pNombre = cmd.Parameters.Add("$nombre", SqliteType.Text);
+        cmd.Parameters.AddWithValue("$hash", hash);
+        cmd.Parameters.AddWithValue("$t", ahora);
+        foreach (var (rfc, nombre) in filas)
+        {
+            pRfc.Value = rfc;
+            pNombre.Value = nombre;
+            try { await cmd.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken); } catch (SqliteException) { } // a demo RFC: skip
+        }
+        await tx.CommitAsync(Xunit.TestContext.Current.CancellationToken);
+        await using var analizar = conexion.CreateCommand();
+        analizar.CommandText = "ANALYZE;";
+        await analizar.ExecuteNonQueryAsync(Xunit.TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>COPY into staging tables, then the rows whose RFC the demo data does not hold already.</summary>
+    private static async Task SembrarPostgresAsync(AppDbContext db, List<(string Rfc, string Nombre)> filas, string hash, DateTime ahora)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var conexion = (NpgsqlConnection)db.Database.GetDbConnection();
+        await conexion.OpenAsync(ct);
+        await using (var crear = new NpgsqlCommand("""CREATE TEMP TABLE bench (rfc text COLLATE "C", nombre text)""", conexion))
+            await crear.ExecuteNonQueryAsync(ct);
+        await using (var copia = await conexion.BeginBinaryImportAsync("COPY bench (rfc, nombre) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (rfc, nombre) in filas)
+            {
+                await copia.StartRowAsync(ct);
+                await copia.WriteAsync(rfc, NpgsqlDbType.Text, ct);
+                await copia.WriteAsync(nombre, NpgsqlDbType.Text, ct);
+            }
+            await copia.CompleteAsync(ct);
+        }
+        await using var insertar = new NpgsqlCommand("""
+            INSERT INTO "Accesos" ("EmisorId", "Rfc", "PasswordHash", "Origen", "Habilitado", "CreadoEn", "ContrasenaCambiadaEn", "Descargas", "IntentosFallidos", "SelloSeguridad")
+            SELECT 1, rfc, @hash, 0, true, @t, @t, 0, 0, rfc FROM bench ON CONFLICT DO NOTHING;
+            INSERT INTO "Clientes" ("EmisorId", "Rfc", "Nombre", "CreadoEn")
+            SELECT 1, rfc, nombre, @t FROM bench ON CONFLICT DO NOTHING;
+            ANALYZE;
+            """, conexion);
+        insertar.Parameters.AddWithValue("hash", hash);
+        insertar.Parameters.AddWithValue("t", NpgsqlDbType.TimestampTz, DateTime.SpecifyKind(ahora, DateTimeKind.Utc));
+        await insertar.ExecuteNonQueryAsync(ct);
     }
 }

@@ -8,7 +8,11 @@ using AccesoDescargas.Infrastructure.Storage;
 using AccesoDescargas.Tests.Features.Portal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -19,18 +23,25 @@ namespace AccesoDescargas.Tests.Benchmarks;
 /// <summary>
 /// Not a timed test: 50,000 comprobantes for one RFC; prints the list queries' times, single-download
 /// requests per second on loopback next to the framework's static-file serving of the same files in
-/// the same run, and the time and memory of ZIPs of 1,000 and 5,000 comprobantes.
-/// Run on demand: ./test.sh -method "*PortalBenchmark*" -explicit only -showLiveOutput
+/// the same run, and the time and memory of ZIPs of 1,000 and 5,000 comprobantes; on SQLite (the
+/// anchor) and on PostgreSQL in the same run. Run on demand:
+/// PRUEBAS_SOLO_SQLITE= ./test.sh -method "*PortalBenchmark*" -explicit only -showLiveOutput
+/// (test.sh starts the PostgreSQL cluster; the PostgreSQL case is skipped without it).
 /// </summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // each case picks its engine itself
 public class PortalBenchmark(ITestOutputHelper salida)
 {
     private const string Rfc = "CAMA911215CJ0", Contrasena = "BenchClave2026";
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    [Fact(Explicit = true)]
-    public async Task Portal_con_50000_comprobantes_de_un_RFC()
+    [Theory(Explicit = true)]
+    [InlineData(ProveedorBaseDatos.Sqlite)]
+    [InlineData(ProveedorBaseDatos.PostgreSql)]
+    public async Task Portal_con_50000_comprobantes_de_un_RFC(ProveedorBaseDatos proveedor)
     {
-        await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error" });
+        Assert.SkipWhen(proveedor == ProveedorBaseDatos.PostgreSql && !BasePostgres.Disponible, "Sin PostgreSQL (PRUEBAS_POSTGRES): ejecute con ./test.sh.");
+        salida.WriteLine($"== {proveedor}");
+        await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error" }, proveedor: proveedor);
         var baseUrl = app.IniciarServidor();
         var (xml, pdf) = await SembrarAsync(app);
 
@@ -76,6 +87,20 @@ public class PortalBenchmark(ITestOutputHelper salida)
         acceso.PasswordHash = app.Services.GetRequiredService<ContrasenaHasher>().Hash(Contrasena);
         await db.SaveChangesAsync(Ct);
 
+        var inicio = new DateTime(2022, 1, 1, 8, 0, 0);
+        var filas = Enumerable.Range(0, 50_000).Select(i => new FilaBench(
+            Guid.NewGuid().ToString().ToUpperInvariant(), (100_000 + i).ToString(), inicio.AddMinutes(i * 50),
+            i % 9 == 0 ? "E" : i % 23 == 0 ? "P" : "I", 1000m + i % 5000 + 0.5m, i % 50 == 0 ? 1 : 0)).ToList();
+        if (app.Proveedor == ProveedorBaseDatos.Sqlite) await SembrarSqliteAsync(db, filas, xml, pdf);
+        else await SembrarPostgresAsync(db, filas, xml, pdf);
+        salida.WriteLine($"50,000 comprobantes de {Rfc} (del 2022-01-01 cada 50 minutos, hasta {inicio.AddMinutes(49_999 * 50):yyyy-MM-dd}).");
+        return (xml, pdf);
+    }
+
+    private sealed record FilaBench(string Uuid, string Folio, DateTime Fecha, string Tipo, decimal Total, int Estado);
+
+    private static async Task SembrarSqliteAsync(AppDbContext db, List<FilaBench> filas, ArchivoGuardado xml, ArchivoGuardado pdf)
+    {
         var conexion = (SqliteConnection)db.Database.GetDbConnection();
         await conexion.OpenAsync(Ct);
         await using var tx = await conexion.BeginTransactionAsync(Ct);
@@ -98,23 +123,61 @@ public class PortalBenchmark(ITestOutputHelper salida)
         cmd.Parameters.AddWithValue("$pk", pdf.Key);
         cmd.Parameters.AddWithValue("$ps", pdf.Size);
         cmd.Parameters.AddWithValue("$ph", pdf.Sha256);
-        var inicio = new DateTime(2022, 1, 1, 8, 0, 0);
-        for (var i = 0; i < 50_000; i++)
+        foreach (var f in filas)
         {
-            pUuid.Value = Guid.NewGuid().ToString().ToUpperInvariant();
-            pFolio.Value = (100_000 + i).ToString();
-            pFecha.Value = inicio.AddMinutes(i * 50).ToString("yyyy-MM-dd HH:mm:ss");
-            pTipo.Value = i % 9 == 0 ? "E" : i % 23 == 0 ? "P" : "I";
-            pTotal.Value = (1000m + i % 5000 + 0.5m).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            pEstado.Value = i % 50 == 0 ? 1 : 0;
+            pUuid.Value = f.Uuid;
+            pFolio.Value = f.Folio;
+            pFecha.Value = f.Fecha.ToString("yyyy-MM-dd HH:mm:ss");
+            pTipo.Value = f.Tipo;
+            pTotal.Value = f.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            pEstado.Value = f.Estado;
             await cmd.ExecuteNonQueryAsync(Ct);
         }
         await tx.CommitAsync(Ct);
         await using var analizar = conexion.CreateCommand();
         analizar.CommandText = "ANALYZE;";
         await analizar.ExecuteNonQueryAsync(Ct);
-        salida.WriteLine($"50,000 comprobantes de {Rfc} (del 2022-01-01 cada 50 minutos, hasta {inicio.AddMinutes(49_999 * 50):yyyy-MM-dd}).");
-        return (xml, pdf);
+    }
+
+    private static async Task SembrarPostgresAsync(AppDbContext db, List<FilaBench> filas, ArchivoGuardado xml, ArchivoGuardado pdf)
+    {
+        var conexion = (NpgsqlConnection)db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        await using (var copia = await conexion.BeginBinaryImportAsync("""
+            COPY "Comprobantes" ("EmisorId", "Uuid", "Version", "Serie", "Folio", "Fecha", "FechaTimbrado", "Tipo", "SubTotal", "Total", "Moneda", "ReceptorRfc",
+                "Estado", "XmlKey", "XmlSize", "XmlSha256", "PdfKey", "PdfSize", "PdfSha256", "PdfGenerado", "ImportadoEn") FROM STDIN (FORMAT BINARY)
+            """, Ct))
+        {
+            foreach (var f in filas)
+            {
+                var fecha = DateTime.SpecifyKind(f.Fecha, DateTimeKind.Utc); // stored as given, like the app does
+                await copia.StartRowAsync(Ct);
+                await copia.WriteAsync(1, NpgsqlDbType.Integer, Ct);
+                await copia.WriteAsync(f.Uuid, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync("4.0", NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync("B", NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(f.Folio, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(fecha, NpgsqlDbType.TimestampTz, Ct);
+                await copia.WriteAsync(fecha, NpgsqlDbType.TimestampTz, Ct);
+                await copia.WriteAsync(f.Tipo, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(f.Total, NpgsqlDbType.Numeric, Ct);
+                await copia.WriteAsync(f.Total, NpgsqlDbType.Numeric, Ct);
+                await copia.WriteAsync("MXN", NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(Rfc, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(f.Estado, NpgsqlDbType.Integer, Ct);
+                await copia.WriteAsync(xml.Key, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(xml.Size, NpgsqlDbType.Bigint, Ct);
+                await copia.WriteAsync(xml.Sha256, NpgsqlDbType.Text, Ct);
+                await copia.WriteAsync(pdf.Key, NpgsqlDbType.Varchar, Ct);
+                await copia.WriteAsync(pdf.Size, NpgsqlDbType.Bigint, Ct);
+                await copia.WriteAsync(pdf.Sha256, NpgsqlDbType.Text, Ct);
+                await copia.WriteAsync(false, NpgsqlDbType.Boolean, Ct);
+                await copia.WriteAsync(fecha, NpgsqlDbType.TimestampTz, Ct);
+            }
+            await copia.CompleteAsync(Ct);
+        }
+        await using var analizar = new NpgsqlCommand("ANALYZE;", conexion);
+        await analizar.ExecuteNonQueryAsync(Ct);
     }
 
     private async Task MedirListaAsync(AppFactory app)

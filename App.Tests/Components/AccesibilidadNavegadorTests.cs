@@ -9,6 +9,7 @@ namespace AccesoDescargas.Tests.Components;
 /// Issue 10: every page and dialog, both roles, at 1366×768 and 390×844: axe-core finds nothing serious or critical,
 /// the page never scrolls sideways, and a screenshot of each is saved to look at.
 /// </summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class AccesibilidadNavegadorTests(Navegador navegador)
 {
     [Fact]

@@ -12,6 +12,7 @@ using MudBlazor.Services;
 
 namespace AccesoDescargas.Tests.Components;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class LayoutTests : BunitContext
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

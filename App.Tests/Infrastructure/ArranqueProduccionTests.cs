@@ -70,18 +70,17 @@ public class ArranqueProduccionTests
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task La_base_de_datos_y_las_claves_solo_las_puede_leer_el_usuario_de_la_aplicacion()
+    public async Task La_base_de_datos_con_las_claves_solo_la_puede_leer_el_usuario_de_la_aplicacion()
     {
         await using var app = new AppFactory();
         await app.CreateClient().GetAsync("/Account/Login", Ct); // the antiforgery token makes the first key
 
         Assert.Equal(CarpetaPrivada, File.GetUnixFileMode(app.DataDir));
-        Assert.Equal(CarpetaPrivada, File.GetUnixFileMode(Path.Combine(app.DataDir, "keys")));
         Assert.Equal(Privado, File.GetUnixFileMode(Path.Combine(app.DataDir, "accesodescargas.db")));
         Assert.Equal(Privado, File.GetUnixFileMode(Path.Combine(app.DataDir, "accesodescargas.db-wal")));
-        var claves = Directory.GetFiles(Path.Combine(app.DataDir, "keys"), "*.xml");
-        Assert.NotEmpty(claves);
-        Assert.All(claves, c => Assert.Equal(Privado, File.GetUnixFileMode(c)));
+        await using var db = app.CrearDb();
+        Assert.True(await db.DataProtectionKeys.AnyAsync(Ct), "El anillo de claves vive en la base (privada), no en archivos sueltos.");
+        Assert.False(Directory.Exists(Path.Combine(app.DataDir, "keys")));
     }
 
     [Fact]
@@ -100,7 +99,9 @@ public class ArranqueProduccionTests
             await using var primera = new AppFactory(ajustes);
             var protegido = primera.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("prueba").Protect("contenido del correo");
 
-            var clave = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(primera.DataDir, "keys"), "*.xml")), Ct);
+            string clave;
+            await using (var db = primera.CrearDb())
+                clave = Assert.Single(await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(Ct))!;
             Assert.Contains("EncryptedXmlDecryptor", clave);
             Assert.DoesNotContain("<value>", clave); // the master key in clear
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace AccesoDescargas.Tests.Infrastructure;
 
 /// <summary>The shipped deploy/nginx.conf is a configuration nginx accepts (test.sh installs Debian's nginx).</summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public sealed class DeployTests : IDisposable
 {
     private readonly string carpeta = Directory.CreateTempSubdirectory("accesodescargas-nginx-").FullName;

@@ -7,13 +7,26 @@ using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Fiscal;
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccesoDescargas.Infrastructure;
 
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<Usuario>(options)
+/// <summary>
+/// The app's data, and the SQLite model with its migrations (Infrastructure/Migrations).
+/// <see cref="PostgreSql.PostgresAppDbContext"/> derives from it with the PostgreSQL model and its own
+/// migration set; features only see this type. What differs between the engines lives in the few
+/// virtual members below (and in <see cref="ErroresBaseDatos"/>), never in features.
+/// </summary>
+public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For a derived provider's context, with its own options type.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Emisor> Emisores => Set<Emisor>();
     public DbSet<Cliente> Clientes => Set<Cliente>();
     public DbSet<AccesoDescarga> Accesos => Set<AccesoDescarga>();
@@ -26,6 +39,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CfdiRelacion> Relaciones => Set<CfdiRelacion>();
     public DbSet<PagoAplicado> PagosAplicados => Set<PagoAplicado>();
     public DbSet<ConsultaSat> ConsultasSat => Set<ConsultaSat>();
+    /// <summary>The Data Protection key ring, shared by every instance (cookies, antiforgery, the encrypted outbox).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -49,8 +64,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             e.ToTable("Clientes");
             e.Property(x => x.Rfc).HasMaxLength(13);
-            // NOCASE so that the search's case-insensitive LIKE 'prefix%' can use the index.
-            e.Property(x => x.Nombre).HasMaxLength(300).UseCollation("NOCASE");
+            e.Property(x => x.Nombre).HasMaxLength(300);
             e.Property(x => x.Email).HasMaxLength(254);
             e.HasIndex(x => new { x.EmisorId, x.Rfc }).IsUnique();
             e.HasIndex(x => new { x.EmisorId, x.Nombre });
@@ -188,5 +202,40 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             e.HasIndex(x => x.Hash).IsUnique();
             e.HasIndex(x => x.EmisorId);
         });
+
+        ConfigurarProveedor(b);
+    }
+
+    /// <summary>
+    /// SQLite: the clientes' nombre compares with NOCASE, so that the (EmisorId, Nombre) index answers a
+    /// case-insensitive prefix search (<see cref="ClientesPorNombre"/>) and the grid's order. Text
+    /// columns otherwise compare as UTF-8 bytes (BINARY), which <see cref="Prefijo"/> relies on.
+    /// </summary>
+    protected virtual void ConfigurarProveedor(ModelBuilder b) =>
+        b.Entity<Cliente>().Property(x => x.Nombre).UseCollation("NOCASE");
+
+    /// <summary>
+    /// The emisor's clientes whose nombre starts with <paramref name="prefijo"/>, ignoring case, as
+    /// index range lookups. SQLite's NOCASE folds only ASCII letters (é and É differ), so the text is
+    /// looked up as typed and upper-cased, the two ranges united.
+    /// </summary>
+    public virtual IQueryable<T> ClientesPorNombre<T>(int emisorId, string prefijo, Expression<Func<Cliente, T>> seleccion)
+    {
+        var clientes = Clientes.AsNoTracking().Where(c => c.EmisorId == emisorId);
+        var (desde, hasta) = Prefijo.Rango(prefijo);
+        var (mayusDesde, mayusHasta) = Prefijo.Rango(prefijo.ToUpper(Components.UiExtensions.Cultura));
+        return clientes.Where(c => string.Compare(c.Nombre, desde) >= 0 && string.Compare(c.Nombre, hasta) < 0).Select(seleccion)
+            .Union(clientes.Where(c => string.Compare(c.Nombre, mayusDesde) >= 0 && string.Compare(c.Nombre, mayusHasta) < 0).Select(seleccion));
+    }
+
+    /// <summary>
+    /// Run once at start after the migrations. SQLite: the WAL journal lets readers go on while one
+    /// writer commits, and optimize gathers the statistics the planner needs to pick the grids'
+    /// indexes (cheap when nothing changed).
+    /// </summary>
+    public virtual async Task PrepararAsync(CancellationToken ct = default)
+    {
+        await Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct);
     }
 }

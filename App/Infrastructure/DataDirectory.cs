@@ -57,7 +57,7 @@ public sealed class DataDirectory
     }
 }
 
-public sealed class DataDirectoryException(string message, Exception inner) : Exception(message, inner);
+/// <summary>A setting the app cannot start with; the message (Spanish) says which and what to do.</summary>
+public class ConfiguracionException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>A setting the app cannot start with; the message tells the operator what to change.</summary>
-public sealed class ConfiguracionNoValidaException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DataDirectoryException(string message, Exception inner) : ConfiguracionException(message, inner);

@@ -25,33 +25,13 @@ public static class ProteccionClaves
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new ConfiguracionNoValidaException(
+            throw new ConfiguracionException(
                 $"No se pudo abrir el certificado de DataProtection:Certificado «{ruta}» ({e.Message}). " +
                 "Debe ser un archivo .pfx con su llave privada; su contraseña va en DataProtection:CertificadoContrasena.", e);
         }
         if (!certificado.HasPrivateKey)
-            throw new ConfiguracionNoValidaException($"El certificado de DataProtection:Certificado «{ruta}» no incluye su llave privada (use un .pfx).");
+            throw new ConfiguracionException($"El certificado de DataProtection:Certificado «{ruta}» no incluye su llave privada (use un .pfx).");
         // The certificate is not in a machine store on Linux: decryption is told about it directly.
         return dp.ProtectKeysWithCertificate(certificado).UnprotectKeysWithAnyCertificate(certificado);
-    }
-}
-
-/// <summary>The key ring in a folder only the app's user can enter, each key file readable by that user only (mode 600).</summary>
-public sealed class RepositorioClavesPrivado(DirectoryInfo carpeta, ILoggerFactory loggers) : FileSystemXmlRepository(Preparar(carpeta), loggers)
-{
-    private static DirectoryInfo Preparar(DirectoryInfo carpeta)
-    {
-        DataDirectory.CrearCarpetaPrivada(carpeta.FullName);
-        return carpeta;
-    }
-
-    public override void StoreElement(XElement element, string friendlyName)
-    {
-        base.StoreElement(element, friendlyName);
-        if (OperatingSystem.IsWindows()) return;
-        // The base class writes with the process's default mode; the folder is private already, the files become so too.
-        foreach (var archivo in System.IO.Directory.EnumerateFiles(Directory.FullName, "*.xml"))
-            if (File.GetUnixFileMode(archivo) != (UnixFileMode.UserRead | UnixFileMode.UserWrite))
-                File.SetUnixFileMode(archivo, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }

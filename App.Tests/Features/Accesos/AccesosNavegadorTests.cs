@@ -8,6 +8,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class AccesosNavegadorTests(Navegador navegador)
 {
     [Fact]

@@ -12,6 +12,7 @@ public sealed class HashCompartido
     public HashCompartido() => Hash = Hasher.Hash(Contrasena);
 }
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class ContrasenaHasherTests(HashCompartido compartido) : IClassFixture<HashCompartido>
 {
     private readonly ContrasenaHasher _hasher = compartido.Hasher;

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class ContrasenaPoliticaTests
 {
     private const string Corta = "La contraseña debe tener al menos 8 caracteres.";

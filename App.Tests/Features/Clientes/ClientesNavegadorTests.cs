@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace AccesoDescargas.Tests.Features.Clientes;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class ClientesNavegadorTests(Navegador navegador)
 {
     [Fact]

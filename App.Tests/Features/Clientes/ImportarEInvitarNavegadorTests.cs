@@ -7,6 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace AccesoDescargas.Tests.Features.Clientes;
 
 /// <summary>Onboarding in the browser: import clientes from a file, invite one, and the receptor accepts the invitation.</summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace AccesoDescargas.Tests.Features.Clientes;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class RfcTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace AccesoDescargas.Tests.Features.Comprobantes;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class CfdiReaderTests
 {
     private const string Timbre =

@@ -12,6 +12,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace AccesoDescargas.Tests.Features.Comprobantes;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class ComprobantesNavegadorTests
 {
     private readonly Navegador navegador;

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 
 namespace AccesoDescargas.Tests.Features.Correos;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class CorreosNavegadorTests(Navegador navegador)
 {
     [Fact]

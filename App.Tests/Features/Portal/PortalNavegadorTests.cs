@@ -8,6 +8,7 @@ using static AccesoDescargas.Tests.Features.Portal.Portal;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public partial class PortalNavegadorTests(Navegador navegador)
 {
     [Fact]

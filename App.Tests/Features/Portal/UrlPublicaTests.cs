@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class UrlPublicaTests
 {
     private static UrlPublica Con(string? valor) =>

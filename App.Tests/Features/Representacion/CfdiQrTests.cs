@@ -3,6 +3,7 @@ using AccesoDescargas.Features.Representacion;
 
 namespace AccesoDescargas.Tests.Features.Representacion;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class CfdiQrTests
 {
     // Golden values from CFDI.md; the XML reproduces only their inputs (UUID, RFCs, total, end of the sello).

@@ -247,6 +247,7 @@ public class GeneracionPdfTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // SQLite's planner
     public async Task La_cola_se_lee_del_indice_filtrado_de_comprobantes_sin_pdf()
     {
         await using var app = new AppFactory(SinGenerador, seed: false);

@@ -3,6 +3,7 @@ using AccesoDescargas.Features.Representacion;
 
 namespace AccesoDescargas.Tests.Features.Representacion;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class ImporteConLetraTests
 {
     [Theory]

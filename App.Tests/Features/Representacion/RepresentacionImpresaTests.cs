@@ -5,6 +5,7 @@ using UglyToad.PdfPig.Core;
 
 namespace AccesoDescargas.Tests.Features.Representacion;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class RepresentacionImpresaTests
 {
     // A 4×2 RGB PNG.

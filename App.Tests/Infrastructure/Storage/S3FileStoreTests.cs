@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AccesoDescargas.Tests.Infrastructure.Storage;
 
 /// <summary>The S3 store itself against the tests' S3 server (s3rver): keys, streaming, ranges, multipart, presigned links.</summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public sealed class S3FileStoreTests : IDisposable
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

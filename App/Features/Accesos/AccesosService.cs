@@ -76,12 +76,10 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         var termino = busqueda?.Trim();
         if (string.IsNullOrEmpty(termino)) return accesos;
 
-        // Two index lookups united: RFC prefix as a range on (EmisorId, Rfc), nombre prefix on the
-        // clientes' NOCASE (EmisorId, Nombre) index. An OR of the two would scan every access.
-        var rfc = Rfc.Normalizar(termino);
-        var hasta = rfc + "\uffff";
-        var patron = termino.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        var rfcsPorNombre = db.Clientes.Where(c => c.EmisorId == emisorId && EF.Functions.Like(c.Nombre, patron, "\\")).Select(c => c.Rfc);
+        // Index lookups united: RFC prefix as a range on (EmisorId, Rfc), nombre prefix on the
+        // clientes' nombre index as the engine answers it. An OR of the two would scan every access.
+        var (rfc, hasta) = Prefijo.Rango(Rfc.Normalizar(termino));
+        var rfcsPorNombre = db.ClientesPorNombre(emisorId, termino, c => c.Rfc);
         var ids = accesos.Where(a => string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0).Select(a => a.Id)
             .Union(accesos.Where(a => rfcsPorNombre.Contains(a.Rfc)).Select(a => a.Id));
         // Without the outer emisor filter (ids are already this emisor's), SQLite looks up the ids by

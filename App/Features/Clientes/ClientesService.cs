@@ -3,7 +3,6 @@ using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AccesoDescargas.Features.Clientes;
@@ -54,10 +53,10 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
     }
 
     /// <summary>
-    /// The emisor's clientes whose RFC or nombre starts with the search: the ids of three index range
-    /// lookups united, RFC on (EmisorId, Rfc) and nombre on (EmisorId, Nombre), as typed and upper-cased
-    /// because NOCASE folds only ASCII letters (é and É differ). Without statistics, SQLite would
-    /// answer a plain OR by walking the emisor's whole (EmisorId, Nombre) index for the page's order.
+    /// The emisor's clientes whose RFC or nombre starts with the search: the ids of index range lookups
+    /// united, RFC on (EmisorId, Rfc) and nombre case-insensitively as the engine answers it
+    /// (<see cref="AppDbContext.ClientesPorNombre"/>). Without statistics, SQLite would answer a plain
+    /// OR by walking the emisor's whole (EmisorId, Nombre) index for the page's order.
     /// </summary>
     public static IQueryable<Cliente> Filtrar(AppDbContext db, int emisorId, string? busqueda)
     {
@@ -65,12 +64,9 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
         var texto = busqueda?.Trim() ?? "";
         if (texto.Length == 0) return query;
 
-        var (rfcDesde, rfcHasta) = Rango(Rfc.Normalizar(texto));
-        var (nombreDesde, nombreHasta) = Rango(texto);
-        var (mayusDesde, mayusHasta) = Rango(texto.ToUpper(Components.UiExtensions.Cultura));
+        var (rfcDesde, rfcHasta) = Prefijo.Rango(Rfc.Normalizar(texto));
         var ids = query.Where(c => string.Compare(c.Rfc, rfcDesde) >= 0 && string.Compare(c.Rfc, rfcHasta) < 0).Select(c => c.Id)
-            .Union(query.Where(c => string.Compare(c.Nombre, nombreDesde) >= 0 && string.Compare(c.Nombre, nombreHasta) < 0).Select(c => c.Id))
-            .Union(query.Where(c => string.Compare(c.Nombre, mayusDesde) >= 0 && string.Compare(c.Nombre, mayusHasta) < 0).Select(c => c.Id));
+            .Union(db.ClientesPorNombre(emisorId, texto, c => c.Id));
         // The ids are this emisor's already; filtering the outer query by EmisorId again would tempt
         // SQLite to walk the emisor's whole nombre index (for the order) instead of fetching the matches.
         return db.Clientes.AsNoTracking().Where(c => ids.Contains(c.Id));
@@ -128,7 +124,7 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
                 await db.SaveChangesAsync(ct);
                 return new(cliente.Id, new Dictionary<string, string>());
             }
-            catch (DbUpdateException e) when (EsIndiceUnico(e))
+            catch (DbUpdateException e) when (ErroresBaseDatos.EsViolacionDeUnicidad(e))
             {
                 await using var otra = await dbFactory.CreateDbContextAsync(ct);
                 if (await otra.Clientes.AnyAsync(c => c.EmisorId == emisorId && c.Rfc == rfc, ct))
@@ -214,13 +210,6 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
     }
 
     private static ResultadoCliente Error(string campo, string mensaje) => new(null, new Dictionary<string, string> { [campo] = mensaje });
-
-    // SQLite compares text as UTF-8 bytes (NOCASE first folds ASCII letters); U+10FFFF encodes above
-    // every other character, so [prefix, prefix + U+10FFFF) holds the strings that start with the prefix.
-    private static (string Desde, string Hasta) Rango(string prefijo) => (prefijo, prefijo + "\U0010FFFF");
-
-    private static bool EsIndiceUnico(DbUpdateException e) =>
-        e.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     [GeneratedRegex(@"^[0-9]{5}\z")]
     internal static partial Regex CodigoPostal();

@@ -89,8 +89,8 @@ public sealed class ComprobantesService(
             consulta = consulta.Where(c => c.ReceptorRfc == rfc);
         else if (rfc.Length > 0)
         {
-            var hasta = rfc + "\uffff";
-            consulta = consulta.Where(c => string.Compare(c.ReceptorRfc, rfc) >= 0 && string.Compare(c.ReceptorRfc, hasta) < 0);
+            var (rfcDesde, rfcHasta) = Prefijo.Rango(rfc);
+            consulta = consulta.Where(c => string.Compare(c.ReceptorRfc, rfcDesde) >= 0 && string.Compare(c.ReceptorRfc, rfcHasta) < 0);
         }
         if (filtro.Desde is { } desde) consulta = consulta.Where(c => c.Fecha >= desde.Date);
         if (filtro.Hasta is { } hastaFecha) { var limite = hastaFecha.Date.AddDays(1); consulta = consulta.Where(c => c.Fecha < limite); }

@@ -7,7 +7,6 @@ using AccesoDescargas.Fiscal;
 using AccesoDescargas.Fiscal.Sat;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -218,7 +217,7 @@ public sealed partial class ImportacionService(
                 await GuardarFilaAsync(emisor, actor, nombre, cfdi, guardado, pdf, ct);
                 break;
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (ErroresBaseDatos.EsViolacionDeUnicidad(e))
             {
                 // A concurrent import committed first: either this same UUID (a duplicate after all) or the
                 // same new receptor's cliente, which now exists, so one more attempt goes through.

@@ -28,15 +28,15 @@ public sealed class ConsultasPortal
     public static readonly TimeSpan VigenciaArchivos = TimeSpan.FromMinutes(1);
     private const int MaximoEnCache = 100_000;
 
-    private readonly PooledDbContextFactory<AppDbContext> pool;
+    private readonly ContextosAgrupados pool;
     private readonly TimeProvider tiempo;
     private readonly ConcurrentDictionary<(int EmisorId, string Rfc, string Uuid), (ArchivoComprobante Archivo, long Hasta)> archivos = new();
     private readonly ConcurrentDictionary<long, (int EmisorId, string Rfc, string Uuid)> claveDe = new();
     private long olvidos;
 
-    public ConsultasPortal(DbContextOptions<AppDbContext> options, RepresentacionService representacion, TimeProvider tiempo)
+    public ConsultasPortal(ContextosAgrupados pool, RepresentacionService representacion, TimeProvider tiempo)
     {
-        pool = new(options, poolSize: 256);
+        this.pool = pool;
         this.tiempo = tiempo;
         representacion.PdfCambiado += Olvidar;
     }
@@ -68,7 +68,7 @@ public sealed class ConsultasPortal
     {
         var antes = Interlocked.Read(ref olvidos);
         ArchivoComprobante? encontrado;
-        await using (var db = pool.CreateDbContext())
+        await using (var db = pool.Crear())
             encontrado = await archivo(db, clave.EmisorId, clave.Rfc, clave.Uuid);
         if (encontrado is null) return null;
 
@@ -95,7 +95,7 @@ public sealed class ConsultasPortal
     /// <summary>The access's current security stamp, or null when it is disabled or gone.</summary>
     public async Task<string?> SelloVigenteAsync(int accesoId)
     {
-        await using var db = pool.CreateDbContext();
+        await using var db = pool.Crear();
         return await selloVigente(db, accesoId);
     }
 }

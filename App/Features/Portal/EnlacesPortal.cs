@@ -41,10 +41,10 @@ public sealed class UrlPublica(IConfiguration configuration)
         if (string.IsNullOrWhiteSpace(valor))
         {
             if (entorno.IsDevelopment() || entorno.IsEnvironment("Testing")) return;
-            throw new Infrastructure.ConfiguracionNoValidaException(MensajeFalta);
+            throw new Infrastructure.ConfiguracionException(MensajeFalta);
         }
         if (!Uri.TryCreate(valor, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(uri.Query))
-            throw new Infrastructure.ConfiguracionNoValidaException(
+            throw new Infrastructure.ConfiguracionException(
                 $"El ajuste UrlPublica «{valor}» no es una dirección http(s) absoluta (por ejemplo https://descargas.example.mx).");
     }
 }

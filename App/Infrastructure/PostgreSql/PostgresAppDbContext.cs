@@ -1,0 +1,69 @@
+using System.Linq.Expressions;
+using AccesoDescargas.Features.Accesos;
+using AccesoDescargas.Features.Clientes;
+using AccesoDescargas.Features.Comprobantes;
+using AccesoDescargas.Features.Emisores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AccesoDescargas.Infrastructure.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL model (<c>Database:Provider</c> = <c>PostgreSql</c>) with its own migration set in
+/// Infrastructure/PostgreSql/Migrations. It keeps SQLite's behaviour where features rely on it:
+/// byte-order comparison of RFCs and UUIDs, date-times stored as they are given (no time zone), and a
+/// case-insensitive nombre search answered from an index.
+/// </summary>
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
+    /// <summary>The stored, lower-cased copy of the clientes' nombre that the prefix search uses.</summary>
+    public const string NombreMinusculas = "NombreMinusculas";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        base.ConfigureConventions(c);
+        // "timestamp with time zone", the type PostgreSQL compares with now() (DateTime.UtcNow in a
+        // query). The app writes UTC instants and the CFDI's own local dates; like SQLite, each is stored
+        // as given (the Kind is not converted, only labelled so that Npgsql accepts it; sessions run in
+        // UTC) and read back without a Kind.
+        c.Properties<DateTime>().HaveConversion<ComoUtc>();
+    }
+
+    protected override void ConfigurarProveedor(ModelBuilder b)
+    {
+        // "C": compared as UTF-8 bytes, like SQLite, so prefix ranges (Prefijo) and the RFC order match.
+        b.Entity<Emisor>().Property(x => x.Rfc).UseCollation("C");
+        b.Entity<AccesoDescarga>().Property(x => x.Rfc).UseCollation("C");
+        b.Entity<Comprobante>(e =>
+        {
+            e.Property(x => x.ReceptorRfc).UseCollation("C");
+            e.Property(x => x.Uuid).UseCollation("C");
+        });
+        b.Entity<Cliente>(e =>
+        {
+            e.Property(x => x.Rfc).UseCollation("C");
+            // lower() folds every letter (é and É too) in the database's locale; the "C" copy is what
+            // the (EmisorId, NombreMinusculas) index ranges over.
+            e.Property<string>(NombreMinusculas).HasMaxLength(300).UseCollation("C")
+                .HasComputedColumnSql("lower(\"Nombre\")", stored: true);
+            e.HasIndex("EmisorId", NombreMinusculas);
+        });
+    }
+
+    /// <summary>One range lookup on the (EmisorId, lower-cased nombre) index.</summary>
+    public override IQueryable<T> ClientesPorNombre<T>(int emisorId, string prefijo, Expression<Func<Cliente, T>> seleccion)
+    {
+        var (desde, hasta) = Prefijo.Rango(prefijo.ToLowerInvariant());
+        return Clientes.AsNoTracking()
+            .Where(c => c.EmisorId == emisorId
+                        && string.Compare(EF.Property<string>(c, NombreMinusculas), desde) >= 0
+                        && string.Compare(EF.Property<string>(c, NombreMinusculas), hasta) < 0)
+            .Select(seleccion);
+    }
+
+    /// <summary>Nothing to tune at start: autovacuum keeps the planner's statistics.</summary>
+    public override Task PrepararAsync(CancellationToken ct = default) => Task.CompletedTask;
+
+    private sealed class ComoUtc() : ValueConverter<DateTime, DateTime>(
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified));
+}
