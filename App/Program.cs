@@ -9,6 +9,7 @@ using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Infrastructure.Migracion;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,7 @@ builder.AddDemo();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
+if (MigrarDatosComando.EsComando(args)) return await MigrarDatosComando.EjecutarAsync(app, args);
 await app.SeedDemoAsync();
 
 app.UseUi();
