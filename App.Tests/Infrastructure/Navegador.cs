@@ -25,7 +25,7 @@ public sealed class Navegador : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NuevaPaginaAsync(string baseUrl)
+    public async Task<IPage> NuevaPaginaAsync(string baseUrl, bool ignorarCertificado = false)
     {
         var context = await browser!.NewContextAsync(new()
         {
@@ -34,6 +34,7 @@ public sealed class Navegador : IAsyncLifetime
             TimezoneId = "America/Mexico_City",
             ViewportSize = new() { Width = 1366, Height = 860 },
             AcceptDownloads = true,
+            IgnoreHTTPSErrors = ignorarCertificado, // the tests' own self-signed certificate (nginx in front of several instances)
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
