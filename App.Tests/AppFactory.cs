@@ -1,5 +1,6 @@
 using System.Net;
 using AccesoDescargas.Infrastructure;
+using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,6 +14,8 @@ namespace AccesoDescargas.Tests;
 /// <summary>
 /// The real app on a temporary data folder with a real SQLite file, seeded with the demo data.
 /// <see cref="IniciarServidor"/> also starts Kestrel on a free loopback port for browser tests.
+/// Files go to the local store, or to a new bucket of the tests' S3 server (<see cref="ServidorS3"/>)
+/// when <paramref name="almacen"/> says so or the test class is marked <see cref="EnS3Attribute"/>.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -23,11 +26,19 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string ReceptorPassword = "Receptor2026";
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string entorno;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
-    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true)
+    public ProveedorAlmacen Almacen { get; }
+
+    /// <summary>The bucket this app's files go to when <see cref="Almacen"/> is S3.</summary>
+    public string? Bucket { get; }
+
+    public AppFactory(Dictionary<string, string?>? settings = null, bool seed = true, string entorno = "Testing",
+        ProveedorAlmacen? almacen = null, ModoDescargas descargas = ModoDescargas.Transmitir)
     {
+        this.entorno = entorno;
         this.settings = new()
         {
             ["DataDirectory"] = DataDir,
@@ -41,12 +52,18 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Demo:ReceptorRfc"] = ReceptorRfc,
             ["Demo:ReceptorPassword"] = ReceptorPassword,
         };
+        Almacen = almacen ?? EnS3Attribute.De(Xunit.TestContext.Current.TestClassInstance);
+        if (Almacen == ProveedorAlmacen.S3)
+        {
+            Bucket = ServidorS3.CrearBucket();
+            foreach (var (k, v) in ServidorS3.Ajustes(Bucket, descargas)) this.settings[k] = v;
+        }
         foreach (var (k, v) in settings ?? []) this.settings[k] = v;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(entorno);
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);

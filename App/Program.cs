@@ -10,6 +10,7 @@ using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
 using AccesoDescargas.Infrastructure.Migracion;
+using AccesoDescargas.Infrastructure.Salud;
 using AccesoDescargas.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ catch (ConfiguracionException e)
     return 1;
 }
 builder.AddStorage();
+builder.AddSalud();
 builder.AddUi();
 builder.AddIssuerAuthentication();
 builder.AddEmisores();
@@ -42,6 +44,7 @@ if (MigrarDatosComando.EsComando(args)) return await MigrarDatosComando.Ejecutar
 await app.SeedDemoAsync();
 
 app.UseUi();
+app.MapSalud();
 app.MapAccount();
 app.MapPortal();
 app.MapComprobantesEndpoints();

@@ -127,7 +127,7 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
     [Fact]
     public async Task A_traves_de_nginx_el_personal_envia_un_acceso_y_el_receptor_descarga_aunque_muera_cada_instancia()
     {
-        var page = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, ignorarCertificado: true);
+        var page = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, Navegador.Escritorio, ignorarCertificado: true);
         await Navegador.IniciarSesionEmisorAsync(page);
         await page.GotoAsync("/configuracion/cfdi-comerciales/acceso-descargas");
         await Navegador.EsperarCircuitoAsync(page);
@@ -153,7 +153,7 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
         Assert.Contains(instalacion.Nginx.Url + $"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}", correo.TextBody);
         var contrasena = Regex.Match(correo.TextBody, @"Contraseña: (\S+)").Groups[1].Value;
 
-        var receptor = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, ignorarCertificado: true);
+        var receptor = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, Navegador.Escritorio, ignorarCertificado: true);
         await receptor.GotoAsync($"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}");
         await receptor.GetByLabel("Contraseña").FillAsync(contrasena);
         await receptor.GetByRole(AriaRole.Button, new() { Name = "Entrar" }).ClickAsync();

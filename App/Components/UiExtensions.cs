@@ -1,4 +1,5 @@
 using System.Globalization;
+using AccesoDescargas.Infrastructure.Seguridad;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor;
 using MudBlazor.Services;
@@ -34,6 +35,7 @@ public static class UiExtensions
 
     public static WebApplication UseUi(this WebApplication app)
     {
+        app.UseEncabezadosSeguridad();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

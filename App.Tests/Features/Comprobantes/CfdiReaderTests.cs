@@ -47,6 +47,27 @@ public class CfdiReaderTests
         return CfdiReader.Leer(archivo, emisorRfcEsperado);
     }
 
+    [Theory]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    [InlineData("11111111-1111-1111-1111-111111111111")]
+    [InlineData("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa")]
+    public void Un_timbre_de_relleno_sin_sellos_se_rechaza_como_no_timbrado(string uuid)
+    {
+        var timbre = $"""<cfdi:Complemento><tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="1.1" UUID="{uuid}" FechaTimbrado="2024-05-10T09:31:00" RfcProvCertif="SPR190613I52" SelloCFD="" NoCertificadoSAT="30001000000500003456" SelloSAT=""/></cfdi:Complemento>""";
+
+        Assert.Equal(CfdiReader.MensajeTimbreDePrueba, Rechazo(Cfdi40(complemento: timbre)));
+    }
+
+    [Fact]
+    public void Un_timbre_de_relleno_de_cfdi32_tambien_se_rechaza()
+    {
+        var xml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Features", "Comprobantes", "CfdiFiles", "cfdi32-ingreso.xml"));
+        var relleno = System.Text.RegularExpressions.Regex.Replace(xml, "UUID=\"[^\"]+\"", "UUID=\"00000000-0000-0000-0000-000000000000\"");
+        relleno = System.Text.RegularExpressions.Regex.Replace(relleno, "sello(CFD|SAT)=\"[^\"]*\"", "sello$1=\"\"");
+
+        Assert.Equal(CfdiReader.MensajeTimbreDePrueba, Rechazo(relleno));
+    }
+
     [Fact]
     public void Lee_cfdi40_ingreso_con_serie_y_folio()
     {

@@ -5,6 +5,7 @@ using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Microsoft.AspNetCore.TestHost;
 
 namespace AccesoDescargas.Tests.Features.Correos;
 
@@ -95,6 +96,42 @@ public class BandejaSalidaTests
         Assert.Equal(["Fallido", "Enviado"], todos.Filas.Select(f => f.Asunto));
         Assert.Equal(["Fallido"], fallidos.Filas.Select(f => f.Asunto));
         Assert.False(todos.Filas.Single(f => f.Asunto == "Enviado").SePuedeReintentar);
+    }
+
+    [Fact]
+    public async Task Un_correo_que_se_reenvia_tras_una_caida_lleva_el_mismo_message_id_para_que_el_receptor_descarte_el_duplicado()
+    {
+        var entrega = new EntregaQueSeCaeDespuesDeAceptar();
+        await using var app = new AppFactory(new() { ["Outbox:ReintentoBase"] = "00:00:00.010", ["Outbox:Sondeo"] = "00:00:00.050" });
+        await using var conEntrega = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IEntregaCorreo>(entrega)));
+
+        var outbox = conEntrega.Services.GetRequiredService<Outbox>();
+        long id;
+        await using (var db = conEntrega.Services.GetRequiredService<IDbContextFactory<AccesoDescargas.Infrastructure.AppDbContext>>().CreateDbContext())
+        {
+            var fila = outbox.Encolar(db, new CorreoNuevo(EmisorDemo, "carlos.cortes@ejemplo.mx", "Duplicado", "<p>x</p>", "x", "contrasena"));
+            await db.SaveChangesAsync(Ct);
+            id = fila.Id;
+        }
+        outbox.Despertar();
+        await Portal.Portal.EsperarAsync(() => Task.FromResult(entrega.Aceptados.Count >= 2), "el segundo envío del mismo correo");
+
+        Assert.Equal(2, entrega.Aceptados.Count);
+        Assert.Equal(entrega.Aceptados[0], entrega.Aceptados[1]);
+        Assert.StartsWith($"correo-{id}.", entrega.Aceptados[0]);
+    }
+
+    /// <summary>The server accepts the message, then the app dies before recording it: the row is still pending.</summary>
+    private sealed class EntregaQueSeCaeDespuesDeAceptar : IEntregaCorreo
+    {
+        public List<string> Aceptados { get; } = [];
+
+        public Task EntregarAsync(MimeMessage mensaje, CancellationToken ct)
+        {
+            lock (Aceptados) Aceptados.Add(mensaje.MessageId ?? "");
+            if (Aceptados.Count == 1) throw new IOException("La conexión se cortó después de que el servidor aceptó el mensaje.");
+            return Task.CompletedTask;
+        }
     }
 
     private static async Task<long> EncolarAsync(AppFactory app, string para, string asunto)

@@ -170,6 +170,82 @@ public class GeneracionPdfTests
     }
 
     [Fact]
+    public async Task Un_nombre_de_receptor_de_un_millon_de_caracteres_se_acota_y_el_pdf_se_genera()
+    {
+        await using var app = new AppFactory(SinGenerador, seed: false);
+        await using (var db0 = app.CrearDb())
+        {
+            db0.Emisores.Add(new AccesoDescargas.Features.Emisores.Emisor { Rfc = DemoSeeder.EmisorRfc, RazonSocial = DemoSeeder.EmisorNombre, Slug = "demo" });
+            await db0.SaveChangesAsync(Ct);
+        }
+        var nombre = string.Concat(Enumerable.Repeat("RECEPTOR ", 1_000_000 / 9));
+        var xml = Encoding.UTF8.GetBytes(CfdiDeEjemplo.Xml(DemoSeeder.EmisorRfc, DemoSeeder.EmisorNombre, "CAMA911215CJ0", nombre,
+            Guid.NewGuid(), new DateTime(2026, 3, 2, 10, 0, 0), [new ConceptoEjemplo(1, "86121700", "Colegiatura", 1000m)]));
+
+        var doc = CfdiDocumentoReader.Leer(new MemoryStream(xml));
+        Assert.Equal(CfdiDocumentoReader.LongitudMaxima, doc.Receptor.Nombre!.Length);
+        Assert.EndsWith("…", doc.Receptor.Nombre);
+
+        var id = await AgregarComprobanteAsync(app, xml);
+        await using var db = app.CrearDb();
+        var emisorId = await db.Emisores.Select(e => e.Id).SingleAsync(Ct);
+        var pdf = await app.Services.GetRequiredService<RepresentacionService>().ObtenerOGenerarPdfAsync(emisorId, id, Ct);
+
+        var texto = Texto(app.Services.GetRequiredService<IFileStore>(), pdf!.Key);
+        Assert.Contains("RECEPTOR RECEPTOR", texto);
+        Assert.True(texto.Length < 20_000, $"El PDF tiene {texto.Length} caracteres de texto.");
+    }
+
+    [Fact]
+    public async Task Un_cfdi_cuyo_pdf_tarda_demasiado_se_detiene_y_los_demas_se_generan()
+    {
+        await using var app = new AppFactory(new()
+        {
+            ["Representacion:EnSegundoPlano"] = "false",
+            ["Representacion:TiempoMaximo"] = "00:00:00.500",
+            ["Representacion:ReintentoBase"] = "00:00:00.010",
+        }, seed: false);
+        await using (var db0 = app.CrearDb())
+        {
+            db0.Emisores.Add(new AccesoDescargas.Features.Emisores.Emisor { Rfc = DemoSeeder.EmisorRfc, RazonSocial = DemoSeeder.EmisorNombre, Slug = "demo" });
+            await db0.SaveChangesAsync(Ct);
+        }
+        // Thousands of long conceptos: hundreds of pages, far more than half a second of work.
+        var descripcion = string.Concat(Enumerable.Repeat("Servicio de mantenimiento preventivo y correctivo ", 18));
+        var conceptos = Enumerable.Range(0, 3500).Select(i => new ConceptoEjemplo(1, "86121700", descripcion + i, 10m)).ToList();
+        var lento = await AgregarComprobanteAsync(app, Encoding.UTF8.GetBytes(CfdiDeEjemplo.Xml(DemoSeeder.EmisorRfc, DemoSeeder.EmisorNombre,
+            "CAMA911215CJ0", "ANA MARÍA CASTRO MÁRQUEZ", Guid.NewGuid(), new DateTime(2026, 3, 2, 10, 0, 0), conceptos)));
+        var bueno = await AgregarComprobanteAsync(app);
+        var generador = app.Services.GetRequiredService<GeneradorPdf>();
+
+        // Each pass stops the slow one at the limit and goes on; the small one gets its PDF.
+        var pasadas = 0;
+        await EsperarAsync(app, async db =>
+        {
+            pasadas++;
+            await generador.GenerarPendientesAsync(Ct);
+            return await db.Comprobantes.AnyAsync(c => c.Id == bueno && c.PdfKey != null, Ct);
+        }, "el PDF del comprobante que sigue al lento");
+
+        await using var db = app.CrearDb();
+        Assert.Null((await db.Comprobantes.AsNoTracking().SingleAsync(c => c.Id == lento, Ct)).PdfKey);
+        var emisorId = await db.Emisores.Select(e => e.Id).SingleAsync(Ct);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => app.Services.GetRequiredService<RepresentacionService>().ObtenerOGenerarPdfAsync(emisorId, lento, Ct));
+        Assert.Contains("tardó más de 0.5 s", error.Message);
+    }
+
+    [Fact]
+    public void Una_representacion_cancelada_se_detiene()
+    {
+        var doc = CfdiXml.Leer(CfdiXml.Cfdi40());
+        using var cancelado = new CancellationTokenSource();
+        cancelado.Cancel();
+        FuentesRepresentacion.Registrar(Path.Combine(AppContext.BaseDirectory, "fonts"));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => RepresentacionImpresa.Generar(doc, new MemoryStream(), null, cancelado.Token));
+    }
+
+    [Fact]
     public async Task La_cola_se_lee_del_indice_filtrado_de_comprobantes_sin_pdf()
     {
         await using var app = new AppFactory(SinGenerador, seed: false);

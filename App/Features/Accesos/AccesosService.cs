@@ -66,6 +66,18 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         return await ConDetalles(db, db.Accesos.AsNoTracking().Where(a => a.EmisorId == emisorId && a.Id == id)).SingleOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The delivery state of the given password emails of the emisor, by primary key: for a page that shows
+    /// them while another instance's sender may be the one delivering them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, EstadoCorreo>> EstadosCorreoAsync(int emisorId, IReadOnlyCollection<long> correoIds, CancellationToken ct = default)
+    {
+        if (correoIds.Count == 0) return new Dictionary<long, EstadoCorreo>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Correos.AsNoTracking().Where(c => c.EmisorId == emisorId && correoIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Estado, ct);
+    }
+
     /// <summary>Each access with its cliente's nombre and email and the state of its last password email.</summary>
     private static IQueryable<AccesoFila> ConDetalles(AppDbContext db, IQueryable<AccesoDescarga> accesos) =>
         from a in accesos

@@ -33,6 +33,7 @@ public static partial class CfdiReader
     public const string MensajeXmlConDtd = "El XML contiene una declaración DTD, que no se admite por seguridad.";
     public const string MensajeNoEsCfdi = "El archivo no es un CFDI (se esperaba cfdi:Comprobante versión 3.2, 3.3 o 4.0).";
     public const string MensajeNoTimbrado = "El CFDI no está timbrado (no tiene TimbreFiscalDigital).";
+    public const string MensajeTimbreDePrueba = "El CFDI no está timbrado: su TimbreFiscalDigital es de prueba (UUID de relleno y sin sellos).";
     public const string FormatoExcedeTamano = "El archivo excede el tamaño máximo permitido de {0} MB.";
     public const string FormatoEmisorNoCorresponde = "El RFC del emisor del CFDI ({0}) no corresponde al emisor de esta cuenta ({1}).";
     public const string FormatoFaltaAtributo = "Falta el atributo obligatorio {0} en {1}.";
@@ -265,6 +266,9 @@ public static partial class CfdiReader
             if (uuid is null) return;
             if (!Guid.TryParseExact(uuid, "D", out _))
                 throw new CfdiRechazadoException(MensajeValorNoValido("UUID", ElementoTimbre));
+            // What generators of test documents leave: 00000000-…, 11111111-… and no sellos. Not a stamp.
+            if (EsTimbreDeRelleno(uuid, Opcional(r, _v32 ? "selloCFD" : "SelloCFD"), Opcional(r, _v32 ? "selloSAT" : "SelloSAT")))
+                throw new CfdiRechazadoException(MensajeTimbreDePrueba);
             _uuid = uuid.ToUpperInvariant();
             _fechaTimbrado = Fecha(r, "FechaTimbrado", ElementoTimbre);
         }
@@ -317,6 +321,14 @@ public static partial class CfdiReader
             var valor = r.GetAttribute(atributo)?.Trim();
             return string.IsNullOrEmpty(valor) ? null : valor;
         }
+    }
+
+    /// <summary>A UUID of one repeated hex digit with both sellos empty.</summary>
+    public static bool EsTimbreDeRelleno(string uuid, string? selloCfd, string? selloSat)
+    {
+        if (!string.IsNullOrWhiteSpace(selloCfd) || !string.IsNullOrWhiteSpace(selloSat)) return false;
+        var digitos = uuid.Replace("-", "", StringComparison.Ordinal);
+        return digitos.Length == 32 && digitos.All(c => char.ToUpperInvariant(c) == char.ToUpperInvariant(digitos[0]));
     }
 
     [GeneratedRegex(@"^(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$")]

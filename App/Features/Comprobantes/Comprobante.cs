@@ -36,5 +36,10 @@ public class Comprobante
     public string? PdfSha256 { get; set; }
     /// <summary>True when the PDF is our generated representación impresa, not one the emisor uploaded.</summary>
     public bool PdfGenerado { get; set; }
+    /// <summary>
+    /// While set in the future, the PDF generator of one instance is rendering this comprobante, or its
+    /// last attempt failed and it waits for a retry: no other instance takes it until then.
+    /// </summary>
+    public DateTime? PdfReclamadoHasta { get; set; }
     public DateTime ImportadoEn { get; set; } = DateTime.UtcNow;
 }

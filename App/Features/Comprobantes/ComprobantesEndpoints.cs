@@ -26,9 +26,9 @@ public static class ComprobantesEndpoints
         // Issuer-side downloads: the signed-in staff user's emisor only; anything else is 404, like what does not exist.
         var archivos = app.MapGroup("/comprobantes").RequireAuthorization();
         archivos.MapGet("/{uuid}/xml", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
-            DescargarAsync(http.User.EmisorId(), uuid, pdf: false, db, store, representacion, http.RequestAborted));
+            DescargarAsync(http, uuid, pdf: false, db, store, representacion));
         archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
-            DescargarAsync(http.User.EmisorId(), uuid, pdf: true, db, store, representacion, http.RequestAborted));
+            DescargarAsync(http, uuid, pdf: true, db, store, representacion));
 
         var api = app.MapApiV1();
         api.MapPost("/comprobantes", ImportarAsync);
@@ -45,8 +45,9 @@ public static class ComprobantesEndpoints
             .FirstOrDefault());
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> DescargarAsync(
-        int emisorId, string uuid, bool pdf, AppDbContext db, IFileStore store, RepresentacionService representacion, CancellationToken ct)
+        HttpContext http, string uuid, bool pdf, AppDbContext db, IFileStore store, RepresentacionService representacion)
     {
+        var (emisorId, ct) = (http.User.EmisorId(), http.RequestAborted);
         if (!Guid.TryParseExact(uuid, "D", out _)) return TypedResults.NotFound();
         uuid = uuid.ToUpperInvariant();
         var a = await BuscarArchivos(db, emisorId, uuid);
@@ -57,8 +58,11 @@ public static class ComprobantesEndpoints
 
         var nombre = ComprobantesService.NombreArchivo(uuid, a.Serie, a.Folio, pdf ? "pdf" : "xml");
         var tipo = pdf ? "application/pdf" : "application/xml";
+        // A CFDI is private: no shared cache keeps it, and no browser renders an XML as something else.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
         if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, nombre);
-        return store.Abrir(key) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
+        return await store.AbrirAsync(key, ct: ct) is { } flujo ? TypedResults.Stream(flujo, tipo, nombre) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Created<ComprobanteResumen>, Ok<ComprobanteResumen>, ProblemHttpResult>> ImportarAsync(

@@ -21,6 +21,11 @@ public class CorreoSaliente
     public EstadoCorreo Estado { get; set; }
     public int Intentos { get; set; }
     public DateTime SiguienteIntentoEn { get; set; } = DateTime.UtcNow;
+    /// <summary>
+    /// Set by the instance that is delivering the message right now; no other instance takes it until
+    /// this passes, so a crashed instance's claim expires by itself.
+    /// </summary>
+    public DateTime? ReclamadoHasta { get; set; }
     public string? UltimoError { get; set; }
     public DateTime CreadoEn { get; set; } = DateTime.UtcNow;
     public DateTime? EnviadoEn { get; set; }

@@ -34,7 +34,7 @@ public static class DescargasEndpoints
         return portal;
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> ArchivoAsync(
+    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, RedirectHttpResult, StatusCodeHttpResult, NotFound>> ArchivoAsync(
         HttpContext http, string uuid, bool pdf, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion)
     {
         var sesion = http.User.SesionPortal()!;
@@ -52,18 +52,46 @@ public static class DescargasEndpoints
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.XContentTypeOptions = "nosniff";
 
+        // Local files go out with sendfile; an object store's are streamed from it or, with
+        // Storage:S3:Descargas=Redirigir, fetched by the client through a short-lived link.
         var ruta = store.RutaFisica(key);
-        var stream = ruta is null ? store.Abrir(key) : null;
-        if (ruta is null && stream is null) return TypedResults.NotFound();
+        var sinCambios = ruta is null && CoincideEtag(http.Request, etag);
+        Uri? enlace = null;
+        Stream? stream = null;
+        if (ruta is null && !sinCambios)
+        {
+            enlace = await store.EnlaceDirectoAsync(key, nombre, tipo, http.RequestAborted);
+            if (enlace is null)
+            {
+                stream = await store.AbrirAsync(key, pdf ? InicioDelRango(http.Request) : 0, http.RequestAborted);
+                if (stream is null) return TypedResults.NotFound();
+            }
+        }
 
         if (EsDescargaNueva(http.Request, etag))
             await registro.RegistrarAsync(new Descarga(sesion.EmisorId, sesion.AccesoId, sesion.Rfc, pdf ? "descarga.pdf" : "descarga.xml",
                 archivo.Uuid, null, Ip(http), DateTime.UtcNow));
 
-        return ruta is not null
-            ? TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf)
-            : TypedResults.Stream(stream!, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
+        if (ruta is not null) return TypedResults.PhysicalFile(ruta, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
+        if (sinCambios)
+        {
+            http.Response.Headers.ETag = etag.ToString();
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        if (enlace is not null)
+        {
+            http.Response.Headers.CacheControl = "no-store"; // the link expires in seconds
+            return TypedResults.Redirect(enlace.AbsoluteUri);
+        }
+        return TypedResults.Stream(stream!, tipo, nombre, entityTag: etag, enableRangeProcessing: pdf);
     }
+
+    private static bool CoincideEtag(HttpRequest request, EntityTagHeaderValue etag) =>
+        request.GetTypedHeaders().IfNoneMatch.Any(e => e.Equals(EntityTagHeaderValue.Any) || e.Compare(etag, useStrongComparison: false));
+
+    /// <summary>Where a single "bytes=N-…" range starts, so the store is asked for those bytes only.</summary>
+    private static long InicioDelRango(HttpRequest request) =>
+        request.GetTypedHeaders().Range is { Unit.Value: "bytes", Ranges.Count: 1 } rango && rango.Ranges.First().From is { } desde ? desde : 0;
 
     /// <summary>A comprobante that arrived without a PDF gets its representación impresa now (shared with the background generator).</summary>
     private static async Task<ArchivoComprobante> ConPdfAsync(ArchivoComprobante a, int emisorId, RepresentacionService representacion, HttpContext http)
@@ -73,7 +101,7 @@ public static class DescargasEndpoints
             var pdf = await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, http.RequestAborted);
             return pdf is null ? a : a with { PdfKey = pdf.Key, PdfSha256 = pdf.Sha256 };
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or TimeoutException)
         {
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DescargasEndpoints))
                 .LogWarning(e, "No se pudo generar el PDF del comprobante {Uuid}", a.Uuid);
@@ -84,8 +112,7 @@ public static class DescargasEndpoints
     /// <summary>A revalidation answered with 304, or a later piece of a ranged read, is not another download.</summary>
     private static bool EsDescargaNueva(HttpRequest request, EntityTagHeaderValue etag)
     {
-        var siNo = request.GetTypedHeaders().IfNoneMatch;
-        if (siNo.Any(e => e.Equals(EntityTagHeaderValue.Any) || e.Compare(etag, useStrongComparison: false))) return false;
+        if (CoincideEtag(request, etag)) return false;
         var rango = request.GetTypedHeaders().Range;
         return rango is null || rango.Ranges.Any(r => r.From is null or 0);
     }
@@ -162,19 +189,21 @@ public static class DescargasEndpoints
 
     private static async Task AgregarAsync(ZipArchive zip, IFileStore store, string key, string nombre, CompressionLevel nivel, CancellationToken ct)
     {
-        await using var origen = store.Abrir(key);
+        await using var origen = await store.AbrirAsync(key, ct: ct);
         if (origen is null) return; // a missing file must not break the rest of the archive
         var entrada = zip.CreateEntry(nombre, nivel);
         await using var destino = entrada.Open();
         await origen.CopyToAsync(destino, ct);
     }
 
-    private static Results<PhysicalFileHttpResult, NotFound> Logo(string slug, AppDbContext db, IFileStore store)
+    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> Logo(string slug, AppDbContext db, IFileStore store, CancellationToken ct)
     {
-        var key = db.Emisores.AsNoTracking().Where(e => e.Slug == slug.ToLowerInvariant()).Select(e => e.LogoKey).FirstOrDefault();
-        if (key is null || store.RutaFisica(key) is not { } ruta) return TypedResults.NotFound();
+        var key = await db.Emisores.AsNoTracking().Where(e => e.Slug == slug.ToLowerInvariant()).Select(e => e.LogoKey).FirstOrDefaultAsync(ct);
+        if (key is null) return TypedResults.NotFound();
         var tipo = Path.GetExtension(key).ToLowerInvariant() switch { ".png" => "image/png", ".jpg" or ".jpeg" => "image/jpeg", _ => "application/octet-stream" };
-        return TypedResults.PhysicalFile(ruta, tipo, entityTag: new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\""));
+        var etag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(key)}\"");
+        if (store.RutaFisica(key) is { } ruta) return TypedResults.PhysicalFile(ruta, tipo, entityTag: etag);
+        return await store.AbrirAsync(key, ct: ct) is { } flujo ? TypedResults.Stream(flujo, tipo, entityTag: etag) : TypedResults.NotFound();
     }
 
     internal static string? Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();

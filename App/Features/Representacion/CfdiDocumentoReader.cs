@@ -229,10 +229,19 @@ public static class CfdiDocumentoReader
     static bool EsCfdi(string ns) => ns is Cfd3 or Cfd4;
 
     /// <summary>Trimmed value or null when absent or blank; falls back to 3.2's lower-camel spelling (Total → total, SelloCFD → selloCFD).</summary>
+    /// <summary>
+    /// The longest text a field keeps (SAT's longest, Concepto/@Descripcion, is 1,000 characters; a
+    /// 2048-bit sello is 344). Word wrapping costs grow faster than the text, so a field of a million
+    /// characters would stall the worker: what is longer is cut and ends in "…".
+    /// </summary>
+    public const int LongitudMaxima = 1000;
+
     static string? A(XmlReader r, string nombre)
     {
         var valor = r.GetAttribute(nombre) ?? r.GetAttribute(char.ToLowerInvariant(nombre[0]) + nombre[1..]);
-        return string.IsNullOrWhiteSpace(valor) ? null : valor.Trim();
+        if (string.IsNullOrWhiteSpace(valor)) return null;
+        valor = valor.Trim();
+        return valor.Length <= LongitudMaxima ? valor : string.Concat(valor.AsSpan(0, LongitudMaxima - 1), "…");
     }
 
     static decimal? Numero(XmlReader r, string nombre)

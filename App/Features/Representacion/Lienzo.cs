@@ -54,8 +54,12 @@ internal sealed class Lienzo : IDisposable
     XGraphics? g;
     double inicioPagina;
 
-    public Lienzo(PdfDocument pdf, string encabezadoIzquierda, string encabezadoDerecha)
+    private readonly CancellationToken ct;
+
+    /// <param name="ct">Checked at every page and every wrapped text, so a render that runs long can be stopped.</param>
+    public Lienzo(PdfDocument pdf, string encabezadoIzquierda, string encabezadoDerecha, CancellationToken ct = default)
     {
+        this.ct = ct;
         this.pdf = pdf;
         this.encabezadoIzquierda = encabezadoIzquierda;
         this.encabezadoDerecha = encabezadoDerecha;
@@ -72,6 +76,7 @@ internal sealed class Lienzo : IDisposable
 
     public void NuevaPagina()
     {
+        ct.ThrowIfCancellationRequested();
         g?.Dispose();
         var pagina = pdf.AddPage();
         pagina.Size = PageSize.Letter;
@@ -101,6 +106,7 @@ internal sealed class Lienzo : IDisposable
     /// <summary>Word wrap; a word wider than the line (a sello, a long code) is cut between characters.</summary>
     public List<string> Envolver(string texto, XFont fuente, double ancho)
     {
+        ct.ThrowIfCancellationRequested();
         var lineas = new List<string>();
         foreach (var parrafo in texto.Replace("\r\n", "\n").Replace('\t', ' ').Split('\n'))
         {

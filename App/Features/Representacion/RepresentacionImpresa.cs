@@ -16,7 +16,8 @@ public static class RepresentacionImpresa
     /// <param name="destino">Receives the PDF; left open.</param>
     /// <param name="logoEmisor">PNG or JPEG for the header; one PDFsharp cannot read is left out rather than failing the document.</param>
     /// <exception cref="InvalidOperationException"><see cref="FuentesRepresentacion.Registrar"/> has not been called.</exception>
-    public static void Generar(CfdiDocumento doc, Stream destino, byte[]? logoEmisor = null)
+    /// <param name="ct">Stops a render that runs too long (<see cref="OperationCanceledException"/>).</param>
+    public static void Generar(CfdiDocumento doc, Stream destino, byte[]? logoEmisor = null, CancellationToken ct = default)
     {
         if (!FuentesRepresentacion.Registrada)
             throw new InvalidOperationException("Llame a FuentesRepresentacion.Registrar(carpeta) al iniciar la aplicación.");
@@ -35,7 +36,7 @@ public static class RepresentacionImpresa
 
         var documento = $"{NombreDelTipo(doc)} {SerieFolio(doc)}".Trim();
         var derecha = doc.Timbre is null ? documento : $"{documento} · Folio fiscal {doc.Timbre.Uuid}";
-        using (var l = new Lienzo(pdf, doc.Emisor.Nombre ?? doc.Emisor.Rfc, derecha))
+        using (var l = new Lienzo(pdf, doc.Emisor.Nombre ?? doc.Emisor.Rfc, derecha, ct))
         {
             l.NuevaPagina();
             Encabezado(l, doc, logo);

@@ -14,7 +14,8 @@ public sealed record PdfComprobante(string Key, long Size, string Sha256, bool G
 /// PDF always wins: a generated one is only ever written where there is no PDF yet.
 /// </summary>
 public sealed class RepresentacionService(
-    IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, DataDirectory data, ILogger<RepresentacionService> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IFileStore archivos, DataDirectory data,
+    Microsoft.Extensions.Options.IOptions<RepresentacionOptions> options, ILogger<RepresentacionService> logger)
 {
     /// <summary>A logo is decoration: a larger one is left off the PDF rather than read into memory.</summary>
     public const long LogoTamanoMaximo = 2 * 1024 * 1024;
@@ -121,7 +122,19 @@ public sealed class RepresentacionService(
         Directory.CreateDirectory(temporales);
         await using var pdf = new FileStream(Path.Combine(temporales, Guid.NewGuid().ToString("N")), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-        RepresentacionImpresa.Generar(doc, pdf, logo);
+        var limite = options.Value.TiempoMaximo;
+        using (var tiempo = new CancellationTokenSource(limite))
+        {
+            try
+            {
+                // On a pool thread: the caller (a download, the worker) waits asynchronously.
+                await Task.Run(() => RepresentacionImpresa.Generar(doc, pdf, logo, tiempo.Token), tiempo.Token);
+            }
+            catch (OperationCanceledException) when (tiempo.IsCancellationRequested)
+            {
+                throw new TimeoutException($"La representación impresa del comprobante {c.Uuid} tardó más de {limite.TotalSeconds:0.#} s y se detuvo.");
+            }
+        }
         pdf.Position = 0;
         var guardado = await archivos.GuardarAsync(pdf, "pdf");
         logger.LogDebug("Representación impresa del comprobante {Uuid} generada ({Bytes} bytes)", c.Uuid, guardado.Size);
@@ -188,7 +201,7 @@ public sealed class RepresentacionService(
     /// <exception cref="InvalidDataException">The file is larger than <paramref name="maximo"/>.</exception>
     private async Task<byte[]?> LeerAsync(string key, long maximo)
     {
-        await using var origen = archivos.Abrir(key);
+        await using var origen = await archivos.AbrirAsync(key);
         if (origen is null) return null;
         using var copia = new MemoryStream();
         var buffer = new byte[81920];

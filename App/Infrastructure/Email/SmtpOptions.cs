@@ -21,4 +21,9 @@ public sealed class OutboxOptions
     public TimeSpan ReintentoMaximo { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>After this many failed attempts the message is marked Fallido (it can still be retried by hand).</summary>
     public int IntentosMaximos { get; set; } = 12;
+    /// <summary>
+    /// How long an instance holds a message it is delivering before another may take it (the SMTP
+    /// client's own timeout is 30 s, so a live sender always finishes first).
+    /// </summary>
+    public TimeSpan Reclamo { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -258,6 +258,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PdfReclamadoHasta")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PdfSha256")
                         .HasColumnType("TEXT");
 
@@ -364,6 +367,9 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<string>("Para")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReclamadoHasta")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Rfc")

@@ -4,19 +4,36 @@ public sealed record ArchivoGuardado(string Key, long Size, string Sha256);
 
 /// <summary>
 /// Where comprobante files live. Content-addressed by SHA-256: a file is only ever visible under its
-/// key once it is complete and durable. One implementation today (the data folder); an object store
-/// can replace it.
+/// key once it is complete and durable. Two implementations, chosen by <c>Storage:Provider</c>: the
+/// data folder (<see cref="LocalFileStore"/>) and an S3-compatible object store (<see cref="S3FileStore"/>).
 /// </summary>
 public interface IFileStore
 {
     /// <summary>Streams <paramref name="contenido"/> to the store; the returned key is valid only after this completes.</summary>
     Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default);
 
-    /// <summary>Opens a stored file for reading, or null when the key is unknown.</summary>
+    /// <summary>Opens a stored file for reading, or null when the key is unknown. Prefer <see cref="AbrirAsync"/>: on an object store this one blocks.</summary>
     Stream? Abrir(string key);
+
+    /// <summary>
+    /// Opens a stored file for reading, or null when the key is unknown. The stream is seekable and knows
+    /// its length, so range requests work on it; on an object store a seek re-reads from there with a
+    /// ranged GET. <paramref name="desde"/> is where the caller will start reading (a hint: a ranged
+    /// download then costs one request to the store).
+    /// </summary>
+    Task<Stream?> AbrirAsync(string key, long desde = 0, CancellationToken ct = default) => Task.FromResult(Abrir(key));
 
     /// <summary>The file's path on disk when the store is local (lets endpoints use sendfile), otherwise null.</summary>
     string? RutaFisica(string key);
+
+    /// <summary>
+    /// A short-lived address the client can download the file from without the app (a presigned URL),
+    /// with <paramref name="nombreArchivo"/> as its attachment name; null when downloads go through the app.
+    /// </summary>
+    ValueTask<Uri?> EnlaceDirectoAsync(string key, string nombreArchivo, string tipo, CancellationToken ct = default) => ValueTask.FromResult<Uri?>(null);
+
+    /// <summary>Throws when the store cannot be reached (the readiness check); cheap enough for every few seconds.</summary>
+    Task ComprobarAsync(CancellationToken ct = default) => Task.CompletedTask;
 
     Task EliminarAsync(string key);
 }

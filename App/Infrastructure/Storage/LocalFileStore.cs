@@ -32,9 +32,7 @@ public sealed class LocalFileStore : IFileStore
 
     public async Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default)
     {
-        extension = extension.TrimStart('.').ToLowerInvariant();
-        if (extension.Length is 0 or > 8 || !extension.All(char.IsAsciiLetterOrDigit))
-            throw new ArgumentException("Extensión no válida.", nameof(extension));
+        extension = ClaveArchivo.Normalizar(extension);
 
         var temporal = Path.Combine(temporales, Guid.NewGuid().ToString("N"));
         try
@@ -62,7 +60,7 @@ public sealed class LocalFileStore : IFileStore
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            var key = $"{sha[..2]}/{sha}.{extension}";
+            var key = ClaveArchivo.De(sha, extension);
             var final = RutaDe(key);
             var carpeta = Path.GetDirectoryName(final)!;
             var carpetaNueva = !Directory.Exists(carpeta);
@@ -89,6 +87,11 @@ public sealed class LocalFileStore : IFileStore
         var ruta = RutaFisica(key);
         return ruta is null ? null : new FileStream(ruta, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
     }
+
+    public Task<Stream?> AbrirAsync(string key, long desde = 0, CancellationToken ct = default) => Task.FromResult(Abrir(key));
+
+    public Task ComprobarAsync(CancellationToken ct = default) =>
+        Directory.Exists(temporales) ? Task.CompletedTask : throw new DirectoryNotFoundException($"No existe la carpeta de archivos {raiz}.");
 
     public string? RutaFisica(string key)
     {
@@ -129,9 +132,6 @@ public sealed class LocalFileStore : IFileStore
 
     private string RutaDe(string key)
     {
-        // Keys are ours ("ab/<64 hex>.ext"), but never let one escape the store's folder.
-        if (key.Length < 68 || key[2] != '/' || key.Contains("..") || key.Contains('\\'))
-            throw new ArgumentException("Clave de archivo no válida.", nameof(key));
-        return Path.Combine(raiz, key);
+        return Path.Combine(raiz, ClaveArchivo.Validar(key));
     }
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using AccesoDescargas.Infrastructure.Storage;
+using AccesoDescargas.Tests.Features.Portal;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccesoDescargas.Tests.Benchmarks;
+
+/// <summary>
+/// Not a timed test: portal XML (about 2 KB) and PDF (120 KB) downloads per second on loopback with
+/// the files on the local disk (the anchor), streamed from S3 (Transmitir), and redirected to S3
+/// (Redirigir: the app's 302 alone, and the 302 followed by the download from the store), plus the
+/// store serving the object directly, all in the same run against the tests' s3rver.
+/// Run on demand: ./test.sh -method "*Descargas_locales_y_desde_S3*" -explicit only -showLiveOutput
+/// </summary>
+public class AlmacenS3Benchmark(ITestOutputHelper salida)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+    private static readonly TimeSpan Duracion = TimeSpan.FromSeconds(3);
+
+    [Fact(Explicit = true)]
+    public async Task Descargas_locales_y_desde_S3_Transmitir_y_Redirigir()
+    {
+        var pdf = Portal.PdfDePrueba(120_000);
+        salida.WriteLine($"Descargas por segundo (32 peticiones a la vez, {Duracion.TotalSeconds:N0} s cada una, HttpClient en el mismo proceso; carga {File.ReadAllText("/proc/loadavg").Split(' ')[0]}):");
+        foreach (var (nombre, almacen, modo) in new[]
+        {
+            ("SQLite + archivos locales", ProveedorAlmacen.Local, ModoDescargas.Transmitir),
+            ("S3 Transmitir            ", ProveedorAlmacen.S3, ModoDescargas.Transmitir),
+            ("S3 Redirigir             ", ProveedorAlmacen.S3, ModoDescargas.Redirigir),
+        })
+        {
+            await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error", ["Representacion:EnSegundoPlano"] = "false" }, almacen: almacen, descargas: modo);
+            var baseUrl = app.IniciarServidor();
+            var c = await Portal.AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, pdf: pdf);
+            var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64, AllowAutoRedirect = false };
+            using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
+            Assert.Equal(HttpStatusCode.Redirect, (await Portal.IngresarAsync(client, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword)).StatusCode);
+            using var almacenDirecto = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+
+            foreach (var (archivo, bytes) in new[] { ("xml", c.XmlSize), ("pdf", c.PdfSize!.Value) })
+            {
+                var url = $"/portal/demo/comprobantes/{c.Uuid}/{archivo}";
+                if (modo == ModoDescargas.Redirigir)
+                {
+                    var soloRedireccion = await PeticionesPorSegundoAsync(() => client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.Redirect);
+                    var seguida = await PeticionesPorSegundoAsync(async () =>
+                    {
+                        using var r = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct);
+                        return await almacenDirecto.GetAsync(r.Headers.Location, HttpCompletionOption.ResponseHeadersRead, Ct);
+                    }, HttpStatusCode.OK);
+                    salida.WriteLine($"  {nombre} {archivo.ToUpperInvariant()} ({bytes:N0} B): 302 solo {soloRedireccion,8:N0} req/s   302 + descarga del almacén {seguida,8:N0} req/s");
+                }
+                else
+                {
+                    var rps = await PeticionesPorSegundoAsync(() => client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.OK);
+                    salida.WriteLine($"  {nombre} {archivo.ToUpperInvariant()} ({bytes:N0} B): {rps,8:N0} req/s");
+                }
+            }
+
+            if (almacen == ProveedorAlmacen.S3 && modo == ModoDescargas.Transmitir)
+            {
+                // The store alone: what any S3 download costs before the app adds anything.
+                using var s3 = ServidorS3.Cliente();
+                var firmante = new S3FileStore(s3, ServidorS3.Opciones(app.Bucket!, ModoDescargas.Redirigir),
+                    app.Services.GetRequiredService<AccesoDescargas.Infrastructure.DataDirectory>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<S3FileStore>.Instance);
+                var abierta = await firmante.EnlaceDirectoAsync(c.PdfKey!, "a.pdf", "application/pdf", Ct);
+                var directo = await PeticionesPorSegundoAsync(() => almacenDirecto.GetAsync(abierta, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.OK);
+                salida.WriteLine($"  s3rver directo (enlace firmado) PDF: {directo,8:N0} req/s");
+            }
+        }
+    }
+
+    private static async Task<double> PeticionesPorSegundoAsync(Func<Task<HttpResponseMessage>> pedir, HttpStatusCode esperado)
+    {
+        async Task UnaAsync()
+        {
+            using var r = await pedir();
+            if (r.StatusCode != esperado) throw new InvalidOperationException($"{r.RequestMessage?.RequestUri}: {(int)r.StatusCode}");
+            await r.Content.CopyToAsync(Stream.Null, Ct);
+        }
+        for (var i = 0; i < 100; i++) await UnaAsync(); // warm-up: JIT, connection pools
+
+        long n = 0;
+        var reloj = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (reloj.Elapsed < Duracion)
+            {
+                await UnaAsync();
+                Interlocked.Increment(ref n);
+            }
+        })));
+        return n / reloj.Elapsed.TotalSeconds;
+    }
+}
