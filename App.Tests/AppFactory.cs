@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly string entorno;
+
+    /// <summary>Replaces services after the app registered its own (e.g. a fake <see cref="TimeProvider"/>).</summary>
+    public Action<IServiceCollection>? Servicios { get; init; }
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));
 
@@ -67,6 +71,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseStaticWebAssets(); // on by default only in Development
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (Servicios is not null) builder.ConfigureTestServices(Servicios);
     }
 
     /// <summary>Starts a real Kestrel server on 127.0.0.1 and returns its base address.</summary>

@@ -30,6 +30,7 @@ public class AccesibilidadNavegadorTests(Navegador navegador)
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = AppFactory.ReceptorRfc })).ToBeVisibleAsync();
         await Navegador.RevisarEnAmbosTamanosAsync(page, "a11y-clientes");
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Nuevo cliente" }), "a11y-clientes-nuevo");
+        await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Importar clientes" }), "a11y-clientes-importar");
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Editar cliente {AppFactory.ReceptorRfc}" }), "a11y-clientes-editar");
 
         await IrAsync(page, "/comprobantes", "Comprobantes");
@@ -43,6 +44,7 @@ public class AccesibilidadNavegadorTests(Navegador navegador)
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Crear acceso para Clientes" }), "a11y-accesos-crear");
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Editar contraseña de {AppFactory.ReceptorRfc}" }), "a11y-accesos-editar");
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Enviar contraseña a {AppFactory.ReceptorRfc}" }), "a11y-accesos-enviar");
+        await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Enviar invitación a {AppFactory.ReceptorRfc}" }), "a11y-accesos-invitar");
         await DialogoAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Ver actividad de {AppFactory.ReceptorRfc}" }), "a11y-accesos-actividad");
 
         await IrAsync(page, "/correos", "Correos enviados");
@@ -64,6 +66,9 @@ public class AccesibilidadNavegadorTests(Navegador navegador)
         await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidaste tu contraseña?" }).ClickAsync();
         await Expect(page.GetByLabel("Correo electrónico registrado")).ToBeVisibleAsync();
         await Navegador.RevisarEnAmbosTamanosAsync(page, "a11y-portal-recuperar");
+        await page.GotoAsync("/portal/demo/invitacion/enlace-que-no-existe");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Este enlace no es válido");
+        await Navegador.RevisarEnAmbosTamanosAsync(page, "a11y-portal-invitacion-no-valida");
 
         await page.GotoAsync($"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}");
         await page.GetByLabel("Contraseña").FillAsync(AppFactory.ReceptorPassword);

@@ -28,6 +28,7 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
     public DbSet<Emisor> Emisores => Set<Emisor>();
     public DbSet<Cliente> Clientes => Set<Cliente>();
     public DbSet<AccesoDescarga> Accesos => Set<AccesoDescarga>();
+    public DbSet<EnlaceAcceso> Enlaces => Set<EnlaceAcceso>();
     public DbSet<Comprobante> Comprobantes => Set<Comprobante>();
     public DbSet<Evento> Eventos => Set<Evento>();
     public DbSet<CorreoSaliente> Correos => Set<CorreoSaliente>();
@@ -73,6 +74,16 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
             e.HasIndex(x => new { x.EmisorId, x.UltimoEnvioEn });
             e.HasIndex(x => new { x.EmisorId, x.UltimoAccesoEn });
             e.HasIndex(x => new { x.EmisorId, x.ContrasenaCambiadaEn });
+        });
+
+        b.Entity<EnlaceAcceso>(e =>
+        {
+            e.ToTable("Enlaces");
+            e.Property(x => x.TokenHash).HasMaxLength(64);
+            e.Property(x => x.Sello).HasMaxLength(40);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.AccesoId, x.Tipo, x.Id });
+            e.HasOne<AccesoDescarga>().WithMany().HasForeignKey(x => x.AccesoId).OnDelete(DeleteBehavior.Cascade);
         });
 
         b.Entity<Comprobante>(e =>

@@ -32,7 +32,7 @@ public class AccesosServiceTests
         await using var smtp = await ServidorSmtp.IniciarNuevoAsync();
         await using var app = new AppFactory(smtp.Ajustes);
         var id = await IdDeAsync(app, "MCI7306249Y1");
-        string hashAnterior;
+        string? hashAnterior;
         await using (var db = app.CrearDb()) hashAnterior = (await db.Accesos.FindAsync([id], Ct))!.PasswordHash;
 
         var resultado = await ConScopeAsync(app, s => s.EnviarContrasenaAsync(1, id, "compras@mci.ejemplo.mx", true, Admin, "http://portal.test/"));
@@ -63,8 +63,8 @@ public class AccesosServiceTests
     public async Task Una_lista_de_correos_se_rechaza_y_no_cambia_la_contrasena()
     {
         await using var app = new AppFactory();
-        var id = await IdDeAsync(app, "MCI7306249Y1");
-        string hash;
+        var id = await IdDeAsync(app, AppFactory.ReceptorRfc); // has a password
+        string? hash;
         await using (var db = app.CrearDb()) hash = (await db.Accesos.FindAsync([id], Ct))!.PasswordHash;
 
         foreach (var lista in new[] { "a@x.mx, b@y.mx", "a@x.mx;b@y.mx", "a@x.mx b@y.mx" })
@@ -141,8 +141,8 @@ public class AccesosServiceTests
                 .RegistrarAsync("AAA010101AAA", "OTRA EMPRESA SA DE CV", "otra@empresa.mx", "OtraEmpresa2026", iniciarSesion: false);
             otroEmisor = registro.Usuario!.EmisorId;
         }
-        var ajeno = await IdDeAsync(app, "MCI7306249Y1"); // the demo emisor's
-        string hash;
+        var ajeno = await IdDeAsync(app, AppFactory.ReceptorRfc); // the demo emisor's, with a password
+        string? hash;
         await using (var db = app.CrearDb()) hash = (await db.Accesos.FindAsync([ajeno], Ct))!.PasswordHash;
 
         var (filas, total) = await ConScopeAsync(app, s => s.PaginaAsync(otroEmisor, new(null, 0, 50)));
@@ -151,6 +151,8 @@ public class AccesosServiceTests
         Assert.Null(await ConScopeAsync(app, s => s.ObtenerAsync(otroEmisor, ajeno)));
         Assert.Equal(AccesosService.MensajeNoEncontrado, (await ConScopeAsync(app, s => s.CambiarContrasenaAsync(otroEmisor, ajeno, "Intrusa2026x", null, Admin, "http://x/"))).Error);
         Assert.Equal(AccesosService.MensajeNoEncontrado, (await ConScopeAsync(app, s => s.EnviarContrasenaAsync(otroEmisor, ajeno, "yo@intruso.mx", true, Admin, "http://x/"))).Error);
+        Assert.Equal(AccesosService.MensajeNoEncontrado, (await ConScopeAsync(app, s => s.EnviarInvitacionAsync(otroEmisor, ajeno, "yo@intruso.mx", true, Admin, "http://x/"))).Error);
+        Assert.Equal(0, await ConScopeAsync(app, s => s.ContarPorInvitarAsync(otroEmisor, null)));
         Assert.False(await ConScopeAsync(app, s => s.CambiarHabilitadoAsync(otroEmisor, ajeno, false, Admin)));
 
         await using var despues = app.CrearDb();

@@ -20,6 +20,7 @@ public class DialogosAccesoTests : BunitContext
         this.ComoPersonalDelEmisor();
         Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>());
         Services.AddSingleton(app.Services.GetRequiredService<ContrasenaHasher>());
+        Services.AddSingleton(app.Services.GetRequiredService<EnlacesAcceso>());
         Services.AddSingleton(app.Services.GetRequiredService<Outbox>());
         Services.AddScoped<AccesosService>();
     }
@@ -102,6 +103,7 @@ public class DialogosAccesoTests : BunitContext
 
         p.WaitForAssertion(() => Assert.Equal("MCI7306249Y1", p.Find("[data-testid=rfc-receptor]").TextContent.Trim()));
         Assert.Contains("Se generará una nueva contraseña; la anterior dejará de funcionar.", p.Markup);
+        Assert.Contains("Una invitación es más segura", p.Markup);
         Assert.Equal("compras@mci.ejemplo.mx", Campo(p, "Correo electrónico").GetAttribute("value"));
 
         Escribir(p, "Correo electrónico", "a@x.mx; b@y.mx");

@@ -281,10 +281,10 @@ public class PortalIngresoTests
 
         Assert.Equal(sinCoincidir, coincide);
         Assert.Equal(rfcDesconocido, coincide);
-        Assert.Contains("recibirá en ese correo una nueva", coincide);
+        Assert.Contains("recibirá en ese correo un enlace", coincide);
         await using var db2 = app.CrearDb();
         var enviado = await db2.Correos.SingleAsync(Ct);
-        Assert.Equal((correo, rfc, "contrasena"), (enviado.Para, enviado.Rfc, enviado.Tipo));
-        Assert.True(await db2.Eventos.AnyAsync(e => e.Que == "portal.contrasena_recuperada" && e.Rfc == rfc, Ct));
+        Assert.Equal((correo, rfc, "restablecer"), (enviado.Para, enviado.Rfc, enviado.Tipo));
+        Assert.True(await db2.Eventos.AnyAsync(e => e.Que == "portal.restablecer_solicitado" && e.Rfc == rfc, Ct));
     }
 }

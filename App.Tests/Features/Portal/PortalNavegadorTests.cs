@@ -108,21 +108,28 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await Expect(page).ToHaveURLAsync(new Regex("/portal/demo/ingresar\\?volverA="));
         await Navegador.CapturarAsync(page, "05-portal-sesion-cerrada");
 
-        // ¿Olvidaste tu contraseña?: the RFC and the registered email bring a new password by email.
+        // ¿Olvidaste tu contraseña?: the RFC and the registered email bring a single-use link to choose a new password.
         await page.GotoAsync(enlace);
         await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidaste tu contraseña?" }).ClickAsync();
         await Expect(page.GetByLabel("RFC")).ToHaveValueAsync(rfc);
         await page.GetByLabel("Correo electrónico registrado").FillAsync("Carlos.Cortes@ejemplo.mx");
         await Navegador.CapturarAsync(page, "05-portal-recuperar");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Enviar nueva contraseña" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enviar enlace" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Si el RFC y el correo coinciden con un acceso registrado");
         await Navegador.CapturarAsync(page, "05-portal-recuperar-enviado");
-        var recuperacion = await smtp.EsperarCorreoAsync(m => m.Subject?.StartsWith("Nueva contraseña") == true);
-        var recuperada = NuevaContrasenaRegex().Match(recuperacion.TextBody!).Groups[1].Value;
-        await page.GetByRole(AriaRole.Link, new() { Name = "Volver a ingresar" }).ClickAsync();
-        await page.GetByLabel("Contraseña").FillAsync(recuperada);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Entrar" }).ClickAsync();
+        var recuperacion = await smtp.EsperarCorreoAsync(m => m.Subject?.StartsWith("Restablecer su contraseña") == true);
+        Assert.DoesNotContain("MiClaveDeCarlos26", recuperacion.TextBody);
+        var restablecer = RestablecerRegex().Match(recuperacion.TextBody!).Value;
+        await page.GotoAsync(restablecer);
+        await page.GetByLabel("Nueva contraseña", new() { Exact = true }).FillAsync("OtraClaveDeCarlos26");
+        await page.GetByLabel("Confirme la contraseña").FillAsync("OtraClaveDeCarlos26");
+        await Navegador.CapturarAsync(page, "05-portal-restablecer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Guardar contraseña y entrar" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/portal/demo$"));
+        await page.GotoAsync(restablecer);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Este enlace ya se usó");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Pedir un enlace nuevo" })).ToBeVisibleAsync();
+        await Navegador.CapturarAsync(page, "05-portal-restablecer-usado");
 
         await using var db = app.CrearDb();
         await EsperarAsync(async () => await db.Accesos.AnyAsync(a => a.Rfc == rfc && a.Descargas == 4, Ct), "cuatro descargas registradas");
@@ -153,6 +160,6 @@ public partial class PortalNavegadorTests(Navegador navegador)
     [GeneratedRegex(@"Contraseña: (\S+)")]
     private static partial Regex ContrasenaRegex();
 
-    [GeneratedRegex(@"Nueva contraseña: (\S+)")]
-    private static partial Regex NuevaContrasenaRegex();
+    [GeneratedRegex(@"http://\S+/portal/demo/restablecer/\S+")]
+    private static partial Regex RestablecerRegex();
 }

@@ -33,8 +33,8 @@ public static class AccesosApiEndpoints
             return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida",
                 "Envíe un JSON (Content-Type: application/json) con { rfc, password?, email?, enviar? }.");
 
-        // Integrators may omit the password: a generated one is set, and mailed when asked to.
-        var contrasena = string.IsNullOrEmpty(solicitud.Password) ? ContrasenaPolitica.Generar() : solicitud.Password;
+        // Integrators may omit the password: the access starts "sin contraseña", or with a generated one mailed when asked to.
+        var contrasena = string.IsNullOrEmpty(solicitud.Password) ? null : solicitud.Password;
         var actor = new Actor("api", http.Connection.RemoteIpAddress?.ToString());
         var baseUrl = urlPublica.Base($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
         // A wrong check digit is only a warning (SAT issued such RFCs); there is nobody to show it to, so it is accepted.

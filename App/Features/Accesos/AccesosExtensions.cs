@@ -5,6 +5,8 @@ public static class AccesosExtensions
     public static WebApplicationBuilder AddAccesos(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ContrasenaHasher>();
+        builder.Services.Configure<InvitacionesOptions>(builder.Configuration.GetSection("Invitaciones"));
+        builder.Services.AddSingleton<EnlacesAcceso>();
         builder.Services.AddScoped<AccesosService>();
         builder.Services.AddScoped<Clientes.ClientesService>();
         return builder;

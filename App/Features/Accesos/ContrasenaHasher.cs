@@ -38,7 +38,7 @@ public sealed class ContrasenaHasher
     public static string HashFormatoAnterior(string contrasena) =>
         Formatear(VersionAnterior, PrfAnterior, KeyDerivationPrf.HMACSHA256, IteracionesAnteriores, contrasena);
 
-    public VerificacionContrasena Verificar(string hash, string contrasena)
+    public VerificacionContrasena Verificar(string? hash, string contrasena)
     {
         if (string.IsNullOrEmpty(hash) || contrasena is null) return VerificacionContrasena.Fallida;
 

@@ -212,5 +212,5 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
     private static ResultadoCliente Error(string campo, string mensaje) => new(null, new Dictionary<string, string> { [campo] = mensaje });
 
     [GeneratedRegex(@"^[0-9]{5}\z")]
-    private static partial Regex CodigoPostal();
+    internal static partial Regex CodigoPostal();
 }

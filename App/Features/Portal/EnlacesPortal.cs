@@ -5,6 +5,12 @@ public static class EnlacesPortal
 {
     public static string Ingreso(string baseUrl, string slug, string rfc) =>
         $"{baseUrl.TrimEnd('/')}/portal/{Uri.EscapeDataString(slug)}/ingresar?rfc={Uri.EscapeDataString(rfc)}";
+
+    public static string Invitacion(string baseUrl, string slug, string token) =>
+        $"{baseUrl.TrimEnd('/')}/portal/{Uri.EscapeDataString(slug)}/invitacion/{Uri.EscapeDataString(token)}";
+
+    public static string Restablecer(string baseUrl, string slug, string token) =>
+        $"{baseUrl.TrimEnd('/')}/portal/{Uri.EscapeDataString(slug)}/restablecer/{Uri.EscapeDataString(token)}";
 }
 
 /// <summary>

@@ -21,6 +21,13 @@ public enum ResultadoCambio { Cambiada, ActualIncorrecta, NoValida, SesionTermin
 
 public sealed record CambioContrasena(ResultadoCambio Resultado, string? Mensaje = null, SesionPortal? Sesion = null);
 
+/// <summary>What a visit to an invitation or reset link finds; <see cref="Estado"/> Vigente carries the access's RFC.</summary>
+public sealed record EnlacePortal(EstadoEnlace Estado, string? Rfc = null);
+
+public enum ResultadoEnlace { Establecida, NoValida, EnlaceInvalido, Ocupado }
+
+public sealed record AceptacionEnlace(ResultadoEnlace Resultado, string? Mensaje = null, SesionPortal? Sesion = null, EstadoEnlace Estado = EstadoEnlace.Vigente);
+
 /// <summary>
 /// Receptor sign-in, password change and recovery. Every PBKDF2 verification goes through a
 /// concurrency limiter with a short queue: on two cores a burst of sign-ins must not starve the
@@ -35,6 +42,7 @@ public sealed class IngresoPortalService : IDisposable
     private readonly ContrasenaHasher hasher;
     private readonly Outbox outbox;
     private readonly SellosPortal sellos;
+    private readonly EnlacesAcceso enlaces;
     private readonly ILogger<IngresoPortalService> logger;
     private readonly ConcurrencyLimiter hashing;
     // Failures against RFCs without an access, so that they lock exactly like real ones and reveal nothing.
@@ -42,8 +50,9 @@ public sealed class IngresoPortalService : IDisposable
     private readonly string hashSenuelo;
 
     public IngresoPortalService(IDbContextFactory<AppDbContext> dbFactory, ContrasenaHasher hasher, Outbox outbox,
-        SellosPortal sellos, IConfiguration config, ILogger<IngresoPortalService> logger)
+        SellosPortal sellos, EnlacesAcceso enlaces, IConfiguration config, ILogger<IngresoPortalService> logger)
     {
+        this.enlaces = enlaces;
         this.dbFactory = dbFactory;
         this.hasher = hasher;
         this.outbox = outbox;
@@ -95,7 +104,13 @@ public sealed class IngresoPortalService : IDisposable
         using (var permiso = await hashing.AcquireAsync(1, ct))
         {
             if (!permiso.IsAcquired) return new(ResultadoIngreso.Ocupado);
-            verificacion = hasher.Verificar(acceso.PasswordHash, contrasena);
+            if (acceso.PasswordHash is null)
+            {
+                // "Sin contraseña": the decoy's work, then a failure like any wrong password.
+                hasher.Verificar(hashSenuelo, contrasena);
+                verificacion = VerificacionContrasena.Fallida;
+            }
+            else verificacion = hasher.Verificar(acceso.PasswordHash, contrasena);
         }
 
         if (verificacion == VerificacionContrasena.Fallida)
@@ -144,7 +159,7 @@ public sealed class IngresoPortalService : IDisposable
         using (var permiso = await hashing.AcquireAsync(1, ct))
         {
             if (!permiso.IsAcquired) return new(ResultadoCambio.Ocupado);
-            if (hasher.Verificar(acceso.PasswordHash, actual ?? "") == VerificacionContrasena.Fallida)
+            if (acceso.PasswordHash is null || hasher.Verificar(acceso.PasswordHash, actual ?? "") == VerificacionContrasena.Fallida)
             {
                 await RegistrarFalloAsync(db, acceso, ip, ct);
                 return new(ResultadoCambio.ActualIncorrecta, "La contraseña actual no es correcta.");
@@ -160,9 +175,9 @@ public sealed class IngresoPortalService : IDisposable
     }
 
     /// <summary>
-    /// Mails a new password when the RFC and email match an enabled access. The caller shows the same
-    /// answer either way, and both ways do the same hashing work, so neither the page nor its timing
-    /// tells whether they matched.
+    /// "¿Olvidó su contraseña?": mails a single-use reset link when the RFC and email match an enabled
+    /// access. The caller shows the same answer either way; the current password keeps working until
+    /// the link is used, so a stranger's request cannot lock the receptor out.
     /// </summary>
     public async Task<bool> RecuperarAsync(EmisorPortal emisor, string? rfcTexto, string? email, string urlBase, string? ip, CancellationToken ct = default)
     {
@@ -172,59 +187,71 @@ public sealed class IngresoPortalService : IDisposable
         var acceso = rfc.Length is 12 or 13 && correo.EsValida
             ? await db.Accesos.FirstOrDefaultAsync(a => a.EmisorId == emisor.Id && a.Rfc == rfc && a.Habilitado && a.Email != null, ct)
             : null;
-        var coincide = acceso is not null && string.Equals(acceso.Email!.Trim(), correo.Direccion, StringComparison.OrdinalIgnoreCase);
-
-        var nueva = ContrasenaPolitica.Generar();
-        string hash;
-        using (var permiso = await hashing.AcquireAsync(1, ct))
-        {
-            if (!permiso.IsAcquired) return false;
-            hash = hasher.Hash(nueva);
-        }
-        if (!coincide)
+        if (acceso is null || !string.Equals(acceso.Email!.Trim(), correo.Direccion, StringComparison.OrdinalIgnoreCase))
         {
             logger.LogInformation("Recuperación de contraseña sin coincidencia en el portal {Slug}", emisor.Slug);
             return false;
         }
 
-        acceso!.PasswordHash = hash;
-        acceso.SelloSeguridad = Guid.NewGuid().ToString("N");
-        acceso.ContrasenaCambiadaEn = DateTime.UtcNow;
-        acceso.IntentosFallidos = 0;
-        acceso.BloqueadoHasta = null;
-        var fila = outbox.Encolar(db, CorreoRecuperacion(emisor, acceso, nueva, urlBase));
-        Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.contrasena_recuperada", rfc, detalle: $"Enviada a {acceso.Email}", ip: ip);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (token, enlace) = enlaces.Crear(db, acceso, TipoEnlace.Restablecimiento);
+        var (asunto, html, texto) = CorreoInvitacion.Restablecer(emisor.RazonSocial, acceso.Rfc, EnlacesPortal.Restablecer(urlBase, emisor.Slug, token), enlace.VenceEn);
+        var fila = outbox.Encolar(db, new CorreoNuevo(emisor.Id, acceso.Email!, asunto, html, texto, "restablecer", acceso.Rfc));
+        Eventos.Registrar(db, emisor.Id, $"receptor:{rfc}", "portal.restablecer_solicitado", rfc, detalle: $"Enviado a {acceso.Email}", ip: ip);
         await db.SaveChangesAsync(ct);
         acceso.UltimoEnvioEn = fila.CreadoEn;
         acceso.UltimoEnvioCorreoId = fila.Id;
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         outbox.Despertar();
         return true;
     }
 
-    private static CorreoNuevo CorreoRecuperacion(EmisorPortal emisor, AccesoDescarga acceso, string contrasena, string urlBase)
+    public async Task<EnlacePortal> EnlaceAsync(EmisorPortal emisor, TipoEnlace tipo, string? token, CancellationToken ct = default)
     {
-        var enlace = EnlacesPortal.Ingreso(urlBase, emisor.Slug, acceso.Rfc);
-        static string H(string s) => System.Net.WebUtility.HtmlEncode(s);
-        var html = $"""
-            <p>Recibimos una solicitud para recuperar el acceso al portal de descargas de comprobantes de <strong>{H(emisor.RazonSocial)}</strong>.</p>
-            <p>RFC: <strong>{H(acceso.Rfc)}</strong><br>Nueva contraseña: <strong style="font-family:monospace;font-size:1.1em">{H(contrasena)}</strong></p>
-            <p><a href="{H(enlace)}">Entrar al portal de descargas</a></p>
-            <p>La contraseña anterior ya no funciona. Le recomendamos cambiarla por una propia en «Cambiar contraseña» después de entrar.</p>
-            <p>Si usted no lo solicitó, entre con esta contraseña y cámbiela, o comuníquese con {H(emisor.RazonSocial)}.</p>
-            """;
-        var texto = $"""
-            Recibimos una solicitud para recuperar el acceso al portal de descargas de comprobantes de {emisor.RazonSocial}.
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var e = await enlaces.BuscarAsync(db, emisor.Id, tipo, token, ct);
+        return new(e.Estado, e.Estado == EstadoEnlace.Vigente ? e.Rfc : null);
+    }
 
-            RFC: {acceso.Rfc}
-            Nueva contraseña: {contrasena}
+    /// <summary>
+    /// Sets the password chosen on an invitation or reset link and opens a session. The link is
+    /// claimed in the same transaction as the password change, so of parallel posts of one link
+    /// exactly one succeeds.
+    /// </summary>
+    public async Task<AceptacionEnlace> AceptarEnlaceAsync(EmisorPortal emisor, TipoEnlace tipo, string? token, string? nueva, string? confirmacion, string? ip, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var e = await enlaces.BuscarAsync(db, emisor.Id, tipo, token, ct);
+        if (e.Estado != EstadoEnlace.Vigente) return new(ResultadoEnlace.EnlaceInvalido, Estado: e.Estado);
+        if (ContrasenaPolitica.Validar(nueva, confirmacion, e.Rfc) is { } error) return new(ResultadoEnlace.NoValida, error);
 
-            Entrar al portal de descargas: {enlace}
+        string hash;
+        using (var permiso = await hashing.AcquireAsync(1, ct))
+        {
+            if (!permiso.IsAcquired) return new(ResultadoEnlace.Ocupado);
+            hash = hasher.Hash(nueva!);
+        }
 
-            La contraseña anterior ya no funciona. Le recomendamos cambiarla por una propia en «Cambiar contraseña» después de entrar.
-            Si usted no lo solicitó, entre con esta contraseña y cámbiela, o comuníquese con {emisor.RazonSocial}.
-            """;
-        return new CorreoNuevo(emisor.Id, acceso.Email!, $"Nueva contraseña del portal de descargas de {emisor.RazonSocial}", html, texto, "contrasena", acceso.Rfc);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await enlaces.ReclamarAsync(db, e.Id, ct))
+        {
+            await tx.RollbackAsync(ct);
+            var ahora = await enlaces.BuscarAsync(db, emisor.Id, tipo, token, ct);
+            return new(ResultadoEnlace.EnlaceInvalido, Estado: ahora.Estado == EstadoEnlace.Vigente ? EstadoEnlace.Usado : ahora.Estado);
+        }
+        var acceso = await db.Accesos.SingleAsync(a => a.Id == e.AccesoId && a.EmisorId == emisor.Id, ct);
+        acceso.PasswordHash = hash;
+        acceso.SelloSeguridad = Guid.NewGuid().ToString("N"); // ends other sessions and voids the access's other links
+        acceso.ContrasenaCambiadaEn = DateTime.UtcNow;
+        acceso.IntentosFallidos = 0;
+        acceso.BloqueadoHasta = null;
+        acceso.UltimoAccesoEn = DateTime.UtcNow;
+        if (tipo == TipoEnlace.Invitacion) acceso.InvitacionAceptadaEn = enlaces.Ahora;
+        Eventos.Registrar(db, emisor.Id, $"receptor:{acceso.Rfc}", tipo == TipoEnlace.Invitacion ? "portal.invitacion_aceptada" : "portal.contrasena_restablecida", acceso.Rfc, ip: ip);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(ResultadoEnlace.Establecida, Sesion: new SesionPortal(acceso.Id, emisor.Id, emisor.Slug, acceso.Rfc, acceso.SelloSeguridad));
     }
 
     public void Dispose()

@@ -3,6 +3,7 @@ using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AccesoDescargas.Features.Portal;
 
@@ -23,7 +24,7 @@ public static class PortalExtensions
                 .AddRequirements(new ReceptorDelPortal()));
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ReceptorDelPortal>();
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsultasPortal>();
         builder.Services.AddSingleton<SellosPortal>();
         builder.Services.AddSingleton(sp => new InvalidarSellosInterceptor(new Lazy<SellosPortal>(sp.GetRequiredService<SellosPortal>)));
@@ -73,6 +74,9 @@ public static class PortalExtensions
     private static bool EsFormularioDeIngreso(PathString ruta)
     {
         var partes = (ruta.Value ?? "").Trim('/').Split('/');
+        if (partes.Length == 4 && partes[0].Equals("portal", StringComparison.OrdinalIgnoreCase)
+            && (partes[2].Equals("invitacion", StringComparison.OrdinalIgnoreCase) || partes[2].Equals("restablecer", StringComparison.OrdinalIgnoreCase)))
+            return true; // choosing a password hashes it
         return partes.Length == 3 && partes[0].Equals("portal", StringComparison.OrdinalIgnoreCase)
                && (partes[2].Equals("ingresar", StringComparison.OrdinalIgnoreCase) || partes[2].Equals("recuperar", StringComparison.OrdinalIgnoreCase)
                    || partes[2].Equals("contrasena", StringComparison.OrdinalIgnoreCase));

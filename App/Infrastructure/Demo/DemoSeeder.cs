@@ -103,8 +103,9 @@ public static class DemoSeeder
         foreach (var (rfc, nombre, email) in Clientes)
         {
             db.Clientes.Add(new Cliente { EmisorId = emisor.Id, Rfc = rfc, Nombre = nombre, Email = email, RegimenFiscal = rfc.Length == 12 ? "601" : "612", CodigoPostal = "64000" });
-            var password = rfc == options.ReceptorRfc ? options.ReceptorPassword : ContrasenaPolitica.Generar();
-            db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = rfc, Email = email, PasswordHash = hasher.Hash(password), Origen = OrigenAcceso.Automatico });
+            // Like any automatic access, "sin contraseña" until staff invite the receptor or send a password; the demo receptor's is known.
+            var hash = rfc == options.ReceptorRfc ? hasher.Hash(options.ReceptorPassword) : null;
+            db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = rfc, Email = email, PasswordHash = hash, Origen = OrigenAcceso.Automatico });
         }
         if (Clientes.All(c => c.Rfc != options.ReceptorRfc))
             db.Accesos.Add(new AccesoDescarga { EmisorId = emisor.Id, Rfc = options.ReceptorRfc, PasswordHash = hasher.Hash(options.ReceptorPassword), Origen = OrigenAcceso.Manual });

@@ -12,8 +12,10 @@ namespace AccesoDescargas.Infrastructure.Email;
 /// </summary>
 public sealed class CorreoSender(
     IDbContextFactory<AppDbContext> dbFactory, Outbox outbox, IEntregaCorreo entrega, IFileStore archivos,
-    IOptions<SmtpOptions> smtp, IOptions<OutboxOptions> options, ILogger<CorreoSender> logger) : BackgroundService
+    IOptions<SmtpOptions> smtp, IOptions<OutboxOptions> options, TimeProvider tiempo, ILogger<CorreoSender> logger) : BackgroundService
 {
+    private readonly LimiteEnvios limite = new(options.Value.MensajesPorMinuto);
+
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -47,11 +49,17 @@ public sealed class CorreoSender(
         var intentados = 0;
         foreach (var id in candidatos)
         {
+            if (limite.Espera(tiempo.GetUtcNow()) is { } turno && turno > TimeSpan.Zero)
+            {
+                logger.LogInformation("Límite de {N} correos por minuto: el siguiente sale en {Espera}", options.Value.MensajesPorMinuto, turno);
+                await Task.Delay(turno, tiempo, ct);
+            }
             var momento = DateTime.UtcNow;
             var hasta = momento + options.Value.Reclamo;
             if (await Disponibles(db, momento).Where(c => c.Id == id)
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReclamadoHasta, hasta), ct) == 0)
                 continue; // another instance took it since the query
+            limite.Registrar(tiempo.GetUtcNow());
             var correo = await db.Correos.SingleAsync(c => c.Id == id, ct);
             try
             {
@@ -124,5 +132,23 @@ public sealed class CorreoSender(
         }
         mensaje.Body = cuerpo.ToMessageBody();
         return mensaje;
+    }
+}
+
+/// <summary>A sliding one-minute window of delivery attempts: how long to wait before the next one.</summary>
+public sealed class LimiteEnvios(int porMinuto)
+{
+    private readonly Queue<DateTimeOffset> recientes = new();
+
+    public TimeSpan? Espera(DateTimeOffset ahora)
+    {
+        if (porMinuto <= 0) return null;
+        while (recientes.Count > 0 && recientes.Peek() <= ahora - TimeSpan.FromMinutes(1)) recientes.Dequeue();
+        return recientes.Count < porMinuto ? null : recientes.Peek() + TimeSpan.FromMinutes(1) - ahora;
+    }
+
+    public void Registrar(DateTimeOffset cuando)
+    {
+        if (porMinuto > 0) recientes.Enqueue(cuando);
     }
 }

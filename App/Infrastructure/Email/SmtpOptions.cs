@@ -21,6 +21,8 @@ public sealed class OutboxOptions
     public TimeSpan ReintentoMaximo { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>After this many failed attempts the message is marked Fallido (it can still be retried by hand).</summary>
     public int IntentosMaximos { get; set; } = 12;
+    /// <summary>At most this many delivery attempts in any minute (per instance), to stay within the SMTP provider's limits; 0: no limit.</summary>
+    public int MensajesPorMinuto { get; set; } = 60;
     /// <summary>
     /// How long an instance holds a message it is delivering before another may take it (the SMTP
     /// client's own timeout is 30 s, so a live sender always finishes first).

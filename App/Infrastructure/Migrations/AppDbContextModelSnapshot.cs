@@ -48,11 +48,19 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.Property<int>("IntentosFallidos")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("InvitacionAceptadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionEnviadaEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("InvitacionVenceEn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Origen")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -87,6 +95,50 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "UltimoEnvioEn");
 
                     b.ToTable("Accesos", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccesoId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sello")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tipo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsadoEn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("VenceEn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("AccesoId", "Tipo", "Id");
+
+                    b.ToTable("Enlaces", (string)null);
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.ApiKeys.ApiKey", b =>
@@ -689,6 +741,15 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .IsRequired();
 
                     b.Navigation("Emisor");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Accesos.EnlaceAcceso", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Accesos.AccesoDescarga", null)
+                        .WithMany()
+                        .HasForeignKey("AccesoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AccesoDescargas.Features.Clientes.Cliente", b =>
