@@ -58,6 +58,8 @@ public class AlmacenS3Benchmark(ITestOutputHelper salida)
                 }
             }
 
+            if (modo == ModoDescargas.Transmitir) await MedirZipAsync(app, client, nombre, pdf);
+
             if (almacen == ProveedorAlmacen.S3 && modo == ModoDescargas.Transmitir)
             {
                 // The store alone: what any S3 download costs before the app adds anything.
@@ -69,6 +71,40 @@ public class AlmacenS3Benchmark(ITestOutputHelper salida)
                 salida.WriteLine($"  s3rver directo (enlace firmado) PDF: {directo,8:N0} req/s");
             }
         }
+    }
+
+    /// <summary>A ZIP of 400 comprobantes (each XML and one shared 120 KB PDF): time and the process's peak memory over its state before.</summary>
+    private async Task MedirZipAsync(AppFactory app, HttpClient client, string nombre, byte[] pdf)
+    {
+        var desde = new DateTime(2021, 6, 1, 9, 0, 0);
+        for (var i = 0; i < 400; i++)
+            await Portal.AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, pdf: pdf, fecha: desde.AddMinutes(i));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var baseWs = Environment.WorkingSet;
+        var picoWs = baseWs;
+        using var fin = new CancellationTokenSource();
+        var muestreo = Task.Run(async () =>
+        {
+            while (!fin.IsCancellationRequested)
+            {
+                picoWs = Math.Max(picoWs, Environment.WorkingSet);
+                try { await Task.Delay(10, fin.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var reloj = Stopwatch.StartNew();
+        using var r = await client.GetAsync("/portal/demo/comprobantes.zip?desde=2021-06-01&hasta=2021-06-01", HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        await using var cuerpo = await r.Content.ReadAsStreamAsync(Ct);
+        long bytes = 0;
+        var buffer = new byte[81920];
+        int leidos;
+        while ((leidos = await cuerpo.ReadAsync(buffer, Ct)) > 0) bytes += leidos;
+        var tiempo = reloj.Elapsed;
+        await fin.CancelAsync();
+        await muestreo;
+        salida.WriteLine($"  {nombre} ZIP de 400 comprobantes: {bytes / 1048576.0:N1} MB en {tiempo.TotalSeconds:N2} s, memoria del proceso +{(picoWs - baseWs) / 1048576.0:N1} MB");
     }
 
     private static async Task<double> PeticionesPorSegundoAsync(Func<Task<HttpResponseMessage>> pedir, HttpStatusCode esperado)
