@@ -33,6 +33,7 @@ public class ImportacionClientesBenchmark(ITestOutputHelper salida)
 
     private static async Task<string> CsvAsync(string carpeta, int n)
     {
+        Directory.CreateDirectory(carpeta);
         var ruta = Path.Combine(carpeta, $"clientes-{n}.csv");
         await using var w = new StreamWriter(ruta, false, new UTF8Encoding(false));
         await w.WriteLineAsync("RFC,Nombre,Correo electrónico,Régimen fiscal,Código postal");
@@ -87,6 +88,7 @@ public class ImportacionClientesBenchmark(ITestOutputHelper salida)
         foreach (var n in new[] { 10_000, 100_000 })
         {
             await using var app = new AppFactory();
+            _ = app.Services; // start the app (migrations, seed) before timing
             var csv = await CsvAsync(app.DataDir, n);
             var (sv, mv, rv) = await ImportarAsync(app, csv, soloVistaPrevia: true);
             salida.WriteLine($"CSV {n,7:N0} vista previa   {sv,6:F1} s  {n / sv,8:N0} filas/s  pico +{mv,6:F1} MB  ({rv.Creados:N0} por crear)");
@@ -102,6 +104,8 @@ public class ImportacionClientesBenchmark(ITestOutputHelper salida)
 
         await using (var app = new AppFactory())
         {
+            _ = app.Services; // start the app (migrations, seed) before timing
+            Directory.CreateDirectory(app.DataDir);
             var ruta = Path.Combine(app.DataDir, "clientes-100000.xlsx");
             await MiniExcel.SaveAsAsync(ruta, Filas(100_000).Select(f => new Dictionary<string, object?>
             {
