@@ -44,7 +44,7 @@ public class VariasInstanciasTests
             return await db.Correos.CountAsync(c => ids.Contains(c.Id) && c.Estado == EstadoCorreo.Enviado, Ct) == ids.Count;
         }, "que los 50 correos queden enviados");
 
-        var recibidos = servidor.Recibidos.Where(m => m.Subject.StartsWith("Contraseña ")).Select(m => m.Subject).ToList();
+        var recibidos = servidor.Recibidos.Where(m => m.Subject?.StartsWith("Contraseña ") == true).Select(m => m.Subject).ToList();
         Assert.Equal(asuntos.Order(), recibidos.Order());
         await using (var db = primera.CrearDb())
             Assert.Equal(0, await db.Correos.CountAsync(c => ids.Contains(c.Id) && c.ReclamadoHasta != null, Ct));
