@@ -12,6 +12,7 @@ using AccesoDescargas.Fiscal;
 using AccesoDescargas.Features.Tablero;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Infrastructure.Migracion;
 using AccesoDescargas.Infrastructure.Salud;
 using AccesoDescargas.Infrastructure.Storage;
 
@@ -46,6 +47,7 @@ builder.AddDemo();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
+if (MigrarDatosComando.EsComando(args)) return await MigrarDatosComando.EjecutarAsync(app, args);
 await app.SeedDemoAsync();
 
 app.UseProxy();

@@ -37,7 +37,7 @@ public sealed class Navegador : IAsyncLifetime
     /// <summary>A page in a phone-sized window (390×844, touch), as receptors open the emailed link.</summary>
     public Task<IPage> NuevaPaginaTelefonoAsync(string baseUrl) => NuevaPaginaAsync(baseUrl, Telefono, telefono: true);
 
-    public async Task<IPage> NuevaPaginaAsync(string baseUrl, ViewportSize ventana, bool telefono = false)
+    public async Task<IPage> NuevaPaginaAsync(string baseUrl, ViewportSize ventana, bool telefono = false, bool ignorarCertificado = false)
     {
         var context = await browser!.NewContextAsync(new()
         {
@@ -49,6 +49,7 @@ public sealed class Navegador : IAsyncLifetime
             HasTouch = telefono,
             IsMobile = telefono,
             DeviceScaleFactor = 1,
+            IgnoreHTTPSErrors = ignorarCertificado, // the tests' own self-signed certificate (nginx in front of several instances)
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();

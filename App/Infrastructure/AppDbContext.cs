@@ -238,4 +238,10 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
         await Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         await Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct);
     }
+
+    /// <summary>
+    /// After rows were inserted with their own keys (moving an installation), the key generator must
+    /// continue past them. SQLite's AUTOINCREMENT-free keys follow the largest rowid by themselves.
+    /// </summary>
+    public virtual Task AjustarSecuenciasAsync(CancellationToken ct = default) => Task.CompletedTask;
 }

@@ -89,7 +89,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
     }
 
     /// <summary>Sessions in UTC, so that now() and the stored UTC instants agree whatever the server's zone.</summary>
-    private static string CadenaPostgres(string connectionString)
+    internal static string CadenaPostgres(string connectionString)
     {
         var cadena = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(cadena.Timezone)) cadena.Timezone = "UTC";

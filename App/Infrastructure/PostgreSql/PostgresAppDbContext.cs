@@ -64,6 +64,23 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     /// <summary>Nothing to tune at start: autovacuum keeps the planner's statistics.</summary>
     public override Task PrepararAsync(CancellationToken ct = default) => Task.CompletedTask;
 
+    /// <summary>Identity columns keep their own counter: move each past the largest key copied in.</summary>
+    public override async Task AjustarSecuenciasAsync(CancellationToken ct = default)
+    {
+        foreach (var tipo in Model.GetEntityTypes())
+        {
+            if (tipo.GetTableName() is not { } tabla || tipo.FindPrimaryKey()?.Properties is not [var clave]
+                || clave.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd
+                || (clave.ClrType != typeof(int) && clave.ClrType != typeof(long))) continue;
+            var columna = clave.GetColumnName();
+            // Identifiers come from our own model, never from input.
+#pragma warning disable EF1002
+            await Database.ExecuteSqlRawAsync(
+                $"SELECT setval(pg_get_serial_sequence('\"{tabla}\"', '{columna}'), COALESCE(MAX(\"{columna}\"), 1), MAX(\"{columna}\") IS NOT NULL) FROM \"{tabla}\"", ct);
+#pragma warning restore EF1002
+        }
+    }
+
     private sealed class ComoUtc() : ValueConverter<DateTime, DateTime>(
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified));
 }
