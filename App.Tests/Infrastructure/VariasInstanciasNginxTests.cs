@@ -151,7 +151,7 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
 
         var correo = await instalacion.Smtp.EsperarCorreoAsync(m => m.To.Mailboxes.Any(b => b.Address == "carlos@cliente.mx"));
         Assert.Contains(instalacion.Nginx.Url + $"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}", correo.TextBody);
-        var contrasena = Regex.Match(correo.TextBody, @"Contraseña: (\S+)").Groups[1].Value;
+        var contrasena = Regex.Match(correo.TextBody ?? "", @"Contraseña: (\S+)").Groups[1].Value;
 
         var receptor = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, Navegador.Escritorio, ignorarCertificado: true);
         await receptor.GotoAsync($"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}");

@@ -57,7 +57,8 @@ public static class DataExtensions
         // In the database, so that every instance reads every cookie, antiforgery token and outbox body.
         builder.Services.AddDataProtection()
             .SetApplicationName("AccesoDescargas")
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+            .PersistKeysToDbContext<AppDbContext>()
+            .ProtegerConCertificado(builder.Configuration);
 
         builder.Services.AddIdentityCore<Usuario>(o =>
             {

@@ -306,11 +306,23 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<decimal?>("Acreditado")
+                        .HasColumnType("numeric");
+
                     b.Property<int>("EmisorId")
                         .HasColumnType("integer");
 
                     b.Property<int>("Estado")
                         .HasColumnType("integer");
+
+                    b.Property<int?>("EstadoPago")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("EstadoSat")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EstadoSatVerificadoEn")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("Fecha")
                         .HasColumnType("timestamp with time zone");
@@ -322,13 +334,30 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("FormaPago")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTime>("ImportadoEn")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("ImpuestosRetenidos")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("ImpuestosTrasladados")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("MetodoPago")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Moneda")
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<decimal?>("Pagado")
+                        .HasColumnType("numeric");
 
                     b.Property<bool>("PdfGenerado")
                         .HasColumnType("boolean");
@@ -355,6 +384,27 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(13)
                         .HasColumnType("character varying(13)")
                         .UseCollation("C");
+
+                    b.Property<bool>("RelacionesLeidas")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal?>("SaldoPendiente")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("SatEsCancelable")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("SatEstatusCancelacion")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<DateTime?>("SatSolicitadoEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SatValidacionEfos")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
 
                     b.Property<string>("Serie")
                         .HasMaxLength(25)
@@ -408,10 +458,23 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "Fecha");
 
+                    b.HasIndex("EmisorId", "ImportadoEn");
+
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
 
+                    b.HasIndex("FechaTimbrado", "EstadoSatVerificadoEn");
+
+                    b.HasIndex("EmisorId", "EstadoPago", "ReceptorRfc");
+
+                    b.HasIndex("EmisorId", "EstadoSat", "Fecha");
+
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
+                        .HasFilter("NOT \"RelacionesLeidas\"");
 
                     b.ToTable("Comprobantes", (string)null);
                 });
@@ -498,6 +561,16 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.Property<DateTime>("CreadoEn")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CsdNoCertificado")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("CsdVigenteDesde")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("CsdVigenteHasta")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LogoKey")
                         .HasColumnType("text");
 
@@ -520,9 +593,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<DateTime?>("VerificadoEn")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Rfc");
+                    b.HasIndex("Rfc")
+                        .IsUnique();
 
                     b.HasIndex("Slug")
                         .IsUnique();
@@ -598,6 +675,186 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Portal.IntentoSinAcceso", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ActualizadoEn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("BloqueadoHasta")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Intentos")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Rfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActualizadoEn");
+
+                    b.HasIndex("EmisorId", "Rfc")
+                        .IsUnique();
+
+                    b.ToTable("IntentosSinAcceso", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReceptorRfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)");
+
+                    b.Property<string>("TipoRelacion")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Uuid")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Uuid");
+
+                    b.ToTable("Relaciones", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CodigoEstatus")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("Cuando")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EsCancelable")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int?>("Estado")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EstatusCancelacion")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("ValidacionEfos")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId", "Cuando");
+
+                    b.ToTable("ConsultasSat", (string)null);
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ComprobanteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("EmisorId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FechaPago")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FormaDePago")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("IdDocumento")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<decimal?>("ImpPagado")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("ImpSaldoAnt")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("ImpSaldoInsoluto")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("MonedaDocumento")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("MonedaPago")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal>("Monto")
+                        .HasColumnType("numeric");
+
+                    b.Property<int?>("NumParcialidad")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Pago")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReceptorRfc")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComprobanteId");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "IdDocumento");
+
+                    b.ToTable("PagosAplicados", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -825,6 +1082,37 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.Navigation("Emisor");
                 });
 
+            modelBuilder.Entity("AccesoDescargas.Fiscal.CfdiRelacion", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
+                        .WithMany("Relaciones")
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Comprobante");
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.ConsultaSat", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", null)
+                        .WithMany()
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Fiscal.PagoAplicado", b =>
+                {
+                    b.HasOne("AccesoDescargas.Features.Comprobantes.Comprobante", "Comprobante")
+                        .WithMany("PagosAplicados")
+                        .HasForeignKey("ComprobanteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Comprobante");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -925,6 +1213,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AccesoDescargas.Features.Comprobantes.Comprobante", b =>
+                {
+                    b.Navigation("PagosAplicados");
+
+                    b.Navigation("Relaciones");
                 });
 #pragma warning restore 612, 618
         }

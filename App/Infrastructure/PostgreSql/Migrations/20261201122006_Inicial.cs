@@ -97,7 +97,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     CodigoPostal = table.Column<string>(type: "text", nullable: true),
                     Slug = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
                     LogoKey = table.Column<string>(type: "text", nullable: true),
-                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    CreadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    VerificadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CsdNoCertificado = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    CsdVigenteDesde = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CsdVigenteHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -122,6 +126,23 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Eventos", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IntentosSinAcceso",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EmisorId = table.Column<int>(type: "integer", nullable: false),
+                    Rfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false),
+                    Intentos = table.Column<int>(type: "integer", nullable: false),
+                    BloqueadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ActualizadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IntentosSinAcceso", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -254,6 +275,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     FechaTimbrado = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Tipo = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: false),
                     SubTotal = table.Column<decimal>(type: "numeric", nullable: false),
+                    ImpuestosTrasladados = table.Column<decimal>(type: "numeric", nullable: true),
+                    ImpuestosRetenidos = table.Column<decimal>(type: "numeric", nullable: true),
                     Total = table.Column<decimal>(type: "numeric", nullable: false),
                     Moneda = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
                     ReceptorRfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false, collation: "C"),
@@ -269,7 +292,20 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     PdfSha256 = table.Column<string>(type: "text", nullable: true),
                     PdfGenerado = table.Column<bool>(type: "boolean", nullable: false),
                     PdfReclamadoHasta = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ImportadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    ImportadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MetodoPago = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    FormaPago = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    RelacionesLeidas = table.Column<bool>(type: "boolean", nullable: false),
+                    EstadoPago = table.Column<int>(type: "integer", nullable: true),
+                    SaldoPendiente = table.Column<decimal>(type: "numeric", nullable: true),
+                    Pagado = table.Column<decimal>(type: "numeric", nullable: true),
+                    Acreditado = table.Column<decimal>(type: "numeric", nullable: true),
+                    EstadoSat = table.Column<int>(type: "integer", nullable: true),
+                    EstadoSatVerificadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SatEsCancelable = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    SatEstatusCancelacion = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    SatValidacionEfos = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    SatSolicitadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -412,6 +448,86 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ConsultasSat",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ComprobanteId = table.Column<long>(type: "bigint", nullable: false),
+                    Cuando = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CodigoEstatus = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Estado = table.Column<int>(type: "integer", nullable: true),
+                    EsCancelable = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    EstatusCancelacion = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    ValidacionEfos = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsultasSat", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsultasSat_Comprobantes_ComprobanteId",
+                        column: x => x.ComprobanteId,
+                        principalTable: "Comprobantes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PagosAplicados",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EmisorId = table.Column<int>(type: "integer", nullable: false),
+                    ComprobanteId = table.Column<long>(type: "bigint", nullable: false),
+                    ReceptorRfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false),
+                    IdDocumento = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    Pago = table.Column<int>(type: "integer", nullable: false),
+                    FechaPago = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FormaDePago = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    MonedaPago = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    Monto = table.Column<decimal>(type: "numeric", nullable: false),
+                    MonedaDocumento = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    NumParcialidad = table.Column<int>(type: "integer", nullable: true),
+                    ImpSaldoAnt = table.Column<decimal>(type: "numeric", nullable: true),
+                    ImpPagado = table.Column<decimal>(type: "numeric", nullable: true),
+                    ImpSaldoInsoluto = table.Column<decimal>(type: "numeric", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PagosAplicados", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PagosAplicados_Comprobantes_ComprobanteId",
+                        column: x => x.ComprobanteId,
+                        principalTable: "Comprobantes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Relaciones",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EmisorId = table.Column<int>(type: "integer", nullable: false),
+                    ComprobanteId = table.Column<long>(type: "bigint", nullable: false),
+                    ReceptorRfc = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false),
+                    TipoRelacion = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    Uuid = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Relaciones", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Relaciones_Comprobantes_ComprobanteId",
+                        column: x => x.ComprobanteId,
+                        principalTable: "Comprobantes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Accesos_EmisorId_ContrasenaCambiadaEn",
                 table: "Accesos",
@@ -508,9 +624,29 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_EstadoPago_ReceptorRfc",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "EstadoPago", "ReceptorRfc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_EstadoSat_Fecha",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "EstadoSat", "Fecha" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_Fecha",
                 table: "Comprobantes",
                 columns: new[] { "EmisorId", "Fecha" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_ImportadoEn",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "ImportadoEn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_EstadoPago_Fecha",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "ReceptorRfc", "EstadoPago", "Fecha" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha",
@@ -524,10 +660,26 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_FechaTimbrado_EstadoSatVerificadoEn",
+                table: "Comprobantes",
+                columns: new[] { "FechaTimbrado", "EstadoSatVerificadoEn" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_SinPdf",
                 table: "Comprobantes",
                 column: "Id",
                 filter: "\"PdfKey\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_SinRelaciones",
+                table: "Comprobantes",
+                column: "Id",
+                filter: "NOT \"RelacionesLeidas\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsultasSat_ComprobanteId_Cuando",
+                table: "ConsultasSat",
+                columns: new[] { "ComprobanteId", "Cuando" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Correos_EmisorId_CreadoEn",
@@ -542,7 +694,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Emisores_Rfc",
                 table: "Emisores",
-                column: "Rfc");
+                column: "Rfc",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Emisores_Slug",
@@ -570,6 +723,37 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "IX_Eventos_EmisorId_Rfc_Cuando",
                 table: "Eventos",
                 columns: new[] { "EmisorId", "Rfc", "Cuando" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntentosSinAcceso_ActualizadoEn",
+                table: "IntentosSinAcceso",
+                column: "ActualizadoEn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntentosSinAcceso_EmisorId_Rfc",
+                table: "IntentosSinAcceso",
+                columns: new[] { "EmisorId", "Rfc" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PagosAplicados_ComprobanteId",
+                table: "PagosAplicados",
+                column: "ComprobanteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PagosAplicados_EmisorId_ReceptorRfc_IdDocumento",
+                table: "PagosAplicados",
+                columns: new[] { "EmisorId", "ReceptorRfc", "IdDocumento" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Relaciones_ComprobanteId",
+                table: "Relaciones",
+                column: "ComprobanteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Relaciones_EmisorId_ReceptorRfc_Uuid",
+                table: "Relaciones",
+                columns: new[] { "EmisorId", "ReceptorRfc", "Uuid" });
         }
 
         /// <inheritdoc />
@@ -600,7 +784,7 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "Clientes");
 
             migrationBuilder.DropTable(
-                name: "Comprobantes");
+                name: "ConsultasSat");
 
             migrationBuilder.DropTable(
                 name: "Correos");
@@ -615,6 +799,15 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "Eventos");
 
             migrationBuilder.DropTable(
+                name: "IntentosSinAcceso");
+
+            migrationBuilder.DropTable(
+                name: "PagosAplicados");
+
+            migrationBuilder.DropTable(
+                name: "Relaciones");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -622,6 +815,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "Accesos");
+
+            migrationBuilder.DropTable(
+                name: "Comprobantes");
 
             migrationBuilder.DropTable(
                 name: "Emisores");
