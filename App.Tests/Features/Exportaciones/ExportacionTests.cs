@@ -34,7 +34,7 @@ public class ExportacionTests
             .Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["Fecha", "Serie", "Folio", "UUID", "Tipo", "RFC emisor", "RFC receptor", "Subtotal", "Impuestos trasladados", "Impuestos retenidos", "Total", "Moneda", "Estado"],
             filas[0].Keys);
-        Assert.Equal([propio.Uuid, otroDelMismoRfc.Uuid], filas.Select(f => (string)f["UUID"]!).Order());
+        Assert.Equal(new[] { propio.Uuid, otroDelMismoRfc.Uuid }.Order(), filas.Select(f => (string)f["UUID"]!).Order());
         Assert.DoesNotContain(filas, f => (string?)f["UUID"] == ajeno.Uuid || (string?)f["RFC receptor"] != AppFactory.ReceptorRfc);
         var fila = filas.Single(f => (string)f["UUID"]! == propio.Uuid);
         Assert.Equal(fecha, Assert.IsType<DateTime>(fila["Fecha"]));
