@@ -111,6 +111,9 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
             e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.ImportadoEn }); // the home page's "importados este mes"
+            // Which rows use a stored file: the start-up sweep and the removal of a replaced PDF.
+            e.HasIndex(x => x.XmlKey);
+            e.HasIndex(x => x.PdfKey);
             // The PDF generator's queue: comprobantes still without a PDF.
             e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
             e.Property(x => x.MetodoPago).HasMaxLength(40);

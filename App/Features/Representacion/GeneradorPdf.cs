@@ -37,7 +37,6 @@ public sealed class GeneradorPdf(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        representacion.LimpiarTemporales();
         if (!options.Value.EnSegundoPlano) return;
         while (!ct.IsCancellationRequested)
         {

@@ -182,7 +182,7 @@ public sealed class RepresentacionService(
     }
 
     // The store is content-addressed, so one file may back several rows; delete only what no row points to.
-    // Rare (a lost race, a replaced generated PDF), so the unindexed lookup is acceptable.
+    // Rare (a lost race, a replaced generated PDF); both keys are indexed.
     private async Task EliminarSiNadieLoUsaAsync(AppDbContext db, string key)
     {
         if (await db.Comprobantes.AnyAsync(c => c.PdfKey == key || c.XmlKey == key)) return;
@@ -193,16 +193,6 @@ public sealed class RepresentacionService(
         catch (IOException e)
         {
             logger.LogWarning(e, "No se pudo eliminar el PDF generado {Key} que ya no se usa", key);
-        }
-    }
-
-    /// <summary>Removes what a crash left in the temporary folder (the PDFs being rendered delete themselves on close).</summary>
-    internal void LimpiarTemporales()
-    {
-        if (!Directory.Exists(temporales)) return;
-        foreach (var viejo in new DirectoryInfo(temporales).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
-        {
-            try { viejo.Delete(); } catch (IOException) { }
         }
     }
 

@@ -2,6 +2,9 @@ namespace AccesoDescargas.Infrastructure.Storage;
 
 public sealed record ArchivoGuardado(string Key, long Size, string Sha256);
 
+/// <summary>A file in the store as its listing gives it: the key and when it was last written.</summary>
+public sealed record ArchivoListado(string Key, long Size, DateTime ModificadoEn);
+
 /// <summary>
 /// Where comprobante files live. Content-addressed by SHA-256: a file is only ever visible under its
 /// key once it is complete and durable. Two implementations, chosen by <c>Storage:Provider</c>: the
@@ -36,4 +39,10 @@ public interface IFileStore
     Task ComprobarAsync(CancellationToken ct = default) => Task.CompletedTask;
 
     Task EliminarAsync(string key);
+
+    /// <summary>Every stored file, one page of the listing at a time (for the start-up sweep; never the whole store in memory).</summary>
+    IAsyncEnumerable<ArchivoListado> ListarAsync(CancellationToken ct = default);
+
+    /// <summary>When the file was last written (a store that reuses an existing file refreshes it), or null when the key is unknown.</summary>
+    Task<DateTime?> ModificadoEnAsync(string key, CancellationToken ct = default);
 }

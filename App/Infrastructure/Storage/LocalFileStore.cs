@@ -19,12 +19,7 @@ public sealed class LocalFileStore : IFileStore
     {
         raiz = data.Combine("files");
         temporales = Path.Combine(raiz, "tmp");
-        Directory.CreateDirectory(temporales);
-        // What a crash left half-written: no key points to it, so it only takes space.
-        foreach (var viejo in new DirectoryInfo(temporales).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
-        {
-            try { viejo.Delete(); } catch (IOException) { }
-        }
+        Directory.CreateDirectory(temporales); // what a crash leaves here, the start-up sweep removes (LimpiezaAlArrancar)
     }
 
     /// <summary>Where files being written wait for their rename.</summary>
@@ -66,7 +61,12 @@ public sealed class LocalFileStore : IFileStore
             var carpetaNueva = !Directory.Exists(carpeta);
             Directory.CreateDirectory(carpeta);
             if (File.Exists(final))
+            {
                 File.Delete(temporal); // same content already stored
+                // Written "now" again: the start-up sweep spares recent files, so a file left over by a
+                // crash and reused here cannot be swept while the row that will point to it commits.
+                File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
+            }
             else
             {
                 File.Move(temporal, final, overwrite: true);
@@ -103,6 +103,27 @@ public sealed class LocalFileStore : IFileStore
     {
         File.Delete(RutaDe(key));
         return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<ArchivoListado> ListarAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        // Keys are "ab/<sha256>.ext": one folder per first two hex digits, files streamed one folder at a time.
+        foreach (var carpeta in new DirectoryInfo(raiz).EnumerateDirectories())
+        {
+            if (carpeta.Name.Length != 2 || !Uri.IsHexDigit(carpeta.Name[0]) || !Uri.IsHexDigit(carpeta.Name[1])) continue; // tmp
+            foreach (var archivo in carpeta.EnumerateFiles())
+            {
+                ct.ThrowIfCancellationRequested();
+                yield return new ArchivoListado(carpeta.Name + "/" + archivo.Name, archivo.Length, archivo.LastWriteTimeUtc);
+            }
+            await Task.Yield();
+        }
+    }
+
+    public Task<DateTime?> ModificadoEnAsync(string key, CancellationToken ct = default)
+    {
+        var archivo = new FileInfo(RutaDe(key));
+        return Task.FromResult<DateTime?>(archivo.Exists ? archivo.LastWriteTimeUtc : null);
     }
 
     // .NET cannot open a directory as a FileStream on Unix; fsync on its descriptor makes the rename durable.

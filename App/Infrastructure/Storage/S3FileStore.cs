@@ -206,6 +206,33 @@ public sealed class S3FileStore : IFileStore
     public async Task ComprobarAsync(CancellationToken ct = default) =>
         await s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = opciones.Bucket }, ct);
 
+    public async IAsyncEnumerable<ArchivoListado> ListarAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        // ListObjectsV2 pages of 1,000 keys: memory holds one page, whatever the bucket's size.
+        var solicitud = new ListObjectsV2Request { BucketName = opciones.Bucket, MaxKeys = 1000 };
+        ListObjectsV2Response pagina;
+        do
+        {
+            pagina = await s3.ListObjectsV2Async(solicitud, ct);
+            foreach (var objeto in pagina.S3Objects ?? [])
+                yield return new ArchivoListado(objeto.Key, objeto.Size ?? 0, objeto.LastModified?.ToUniversalTime() ?? DateTime.MinValue);
+            solicitud.ContinuationToken = pagina.NextContinuationToken;
+        } while (pagina.IsTruncated == true);
+    }
+
+    public async Task<DateTime?> ModificadoEnAsync(string key, CancellationToken ct = default)
+    {
+        try
+        {
+            var metadatos = await s3.GetObjectMetadataAsync(opciones.Bucket, ClaveArchivo.Validar(key), ct);
+            return metadatos.LastModified?.ToUniversalTime();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task EliminarAsync(string key)
     {
         try

@@ -25,6 +25,9 @@ public static class StorageExtensions
         {
             builder.Services.AddSingleton<IFileStore, LocalFileStore>();
         }
+        builder.Services.Configure<LimpiezaOptions>(builder.Configuration.GetSection("Limpieza"));
+        builder.Services.AddSingleton<LimpiezaAlArrancar>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LimpiezaAlArrancar>());
         return builder;
     }
 

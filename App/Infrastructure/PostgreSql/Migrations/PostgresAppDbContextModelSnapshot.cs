@@ -456,6 +456,10 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasDatabaseName("IX_Comprobantes_SinPdf")
                         .HasFilter("\"PdfKey\" IS NULL");
 
+                    b.HasIndex("PdfKey");
+
+                    b.HasIndex("XmlKey");
+
                     b.HasIndex("EmisorId", "Fecha");
 
                     b.HasIndex("EmisorId", "ImportadoEn");

@@ -665,6 +665,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 columns: new[] { "FechaTimbrado", "EstadoSatVerificadoEn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_PdfKey",
+                table: "Comprobantes",
+                column: "PdfKey");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_SinPdf",
                 table: "Comprobantes",
                 column: "Id",
@@ -675,6 +680,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 table: "Comprobantes",
                 column: "Id",
                 filter: "NOT \"RelacionesLeidas\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_XmlKey",
+                table: "Comprobantes",
+                column: "XmlKey");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ConsultasSat_ComprobanteId_Cuando",
