@@ -111,9 +111,10 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
             e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.Fecha });
             e.HasIndex(x => new { x.EmisorId, x.ImportadoEn }); // the home page's "importados este mes"
-            // Which rows use a stored file: the start-up sweep and the removal of a replaced PDF.
+            // Which rows use a stored file: the start-up sweep and the removal of a replaced PDF. Only the
+            // PDFs that exist: the generator's queue (PdfKey IS NULL) keeps its own filtered index above.
             e.HasIndex(x => x.XmlKey);
-            e.HasIndex(x => x.PdfKey);
+            e.HasIndex(x => x.PdfKey).HasFilter("\"PdfKey\" IS NOT NULL");
             // The PDF generator's queue: comprobantes still without a PDF.
             e.HasIndex(x => x.Id).HasFilter("\"PdfKey\" IS NULL").HasDatabaseName("IX_Comprobantes_SinPdf");
             e.Property(x => x.MetodoPago).HasMaxLength(40);

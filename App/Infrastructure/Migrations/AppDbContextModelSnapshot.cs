@@ -427,7 +427,8 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasDatabaseName("IX_Comprobantes_SinPdf")
                         .HasFilter("\"PdfKey\" IS NULL");
 
-                    b.HasIndex("PdfKey");
+                    b.HasIndex("PdfKey")
+                        .HasFilter("\"PdfKey\" IS NOT NULL");
 
                     b.HasIndex("XmlKey");
 

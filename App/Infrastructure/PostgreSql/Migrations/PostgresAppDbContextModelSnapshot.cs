@@ -456,7 +456,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasDatabaseName("IX_Comprobantes_SinPdf")
                         .HasFilter("\"PdfKey\" IS NULL");
 
-                    b.HasIndex("PdfKey");
+                    b.HasIndex("PdfKey")
+                        .HasFilter("\"PdfKey\" IS NOT NULL");
 
                     b.HasIndex("XmlKey");
 

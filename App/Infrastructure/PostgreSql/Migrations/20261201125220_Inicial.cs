@@ -667,7 +667,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_PdfKey",
                 table: "Comprobantes",
-                column: "PdfKey");
+                column: "PdfKey",
+                filter: "\"PdfKey\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_SinPdf",

@@ -13,7 +13,8 @@ namespace AccesoDescargas.Infrastructure.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_PdfKey",
                 table: "Comprobantes",
-                column: "PdfKey");
+                column: "PdfKey",
+                filter: "\"PdfKey\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_XmlKey",
