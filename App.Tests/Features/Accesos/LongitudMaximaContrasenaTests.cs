@@ -134,7 +134,10 @@ public class LongitudMaximaContrasenaTests
         var accesos = scope.ServiceProvider.GetRequiredService<AccesosService>();
         int emisorId, id;
         await using (var db = app.CrearDb())
-            (emisorId, id) = await db.Accesos.Where(a => a.Rfc == AppFactory.ReceptorRfc).Select(a => ValueTuple.Create(a.EmisorId, a.Id)).SingleAsync(Ct);
+        {
+            var acceso = await db.Accesos.Where(a => a.Rfc == AppFactory.ReceptorRfc).Select(a => new { a.EmisorId, a.Id }).SingleAsync(Ct);
+            (emisorId, id) = (acceso.EmisorId, acceso.Id);
+        }
         var antes = hasher.Derivaciones;
 
         var r = await accesos.CambiarContrasenaAsync(emisorId, id, Larga, null, new AccesoDescargas.Features.Auditoria.Actor("admin@demo.mx", null), "http://localhost/", Ct);

@@ -7,6 +7,7 @@ using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
@@ -161,10 +162,10 @@ public class VerificacionCsdTests
         await using (var scope = app.Services.CreateAsyncScope())
             Assert.Null(await scope.ServiceProvider.GetRequiredService<CsdService>().VerificarAsync(emisorId, cer, conOtraContrasena.ToArray(), contrasena, Admin, Ct));
 
-        await using (var db = app.CrearDb()) await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(FULL);", Ct);
-        foreach (var archivo in Directory.GetFiles(app.DataDir, "accesodescargas.db*"))
+        var contenido = await BaseDePrueba.ContenidoAsync(app);
+        Assert.NotEmpty(contenido);
+        foreach (var bytes in contenido)
         {
-            var bytes = await File.ReadAllBytesAsync(archivo, Ct);
             Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(contrasena)));
             Assert.Equal(-1, bytes.AsSpan().IndexOf(conOtraContrasena.AsSpan(0, 64)));
             Assert.Equal(-1, bytes.AsSpan().IndexOf(privada.AsSpan(40, 64)));
