@@ -18,6 +18,7 @@ public class LongitudMaximaContrasenaTests
     private static readonly string Enorme = new('z', 1_000_000);
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void La_politica_admite_128_y_rechaza_129()
     {
         var maxima = "Ab1" + new string('x', 125);

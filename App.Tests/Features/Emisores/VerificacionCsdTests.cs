@@ -20,6 +20,7 @@ public class VerificacionCsdTests
     private static readonly Actor Admin = new("admin@otra.mx", "10.0.0.9");
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Lee_el_csd_de_prueba_del_sat_rfc_numero_llave_y_contrasena_y_lo_rechaza_por_no_venir_de_una_ac_de_confianza()
     {
         using var csds = new Csds();
