@@ -2,8 +2,8 @@
 # Runs the whole test suite: installs what the tests need that the .NET SDK lacks (Debian's
 # Chromium for the browser tests, nginx, Node's s3rver for the S3 store, Debian's PostgreSQL
 # server), starts the services the tests use privately on free loopback ports, builds, and runs
-# the tests twice: every test on SQLite, then the tests proven on PostgreSQL again on a private
-# PostgreSQL cluster (see the list below). Ends with one plain line "N passed, N failed, N skipped"
+# the tests twice: every test on SQLite, then every test that uses a database again on a private
+# PostgreSQL cluster (all but those marked SoloSqlite). Ends with one plain line "N passed, N failed, N skipped"
 # summing both passes. Exits non-zero when anything failed.
 # PRUEBAS_SOLO_SQLITE=1 skips the PostgreSQL pass, PRUEBAS_SOLO_POSTGRES=1 the SQLite pass
 # (quicker while working on one feature; CI runs both).
@@ -166,29 +166,12 @@ pasada() {
   [ "$rc" -ne 0 ] && status=1
 }
 
-# The test classes seen passing on PostgreSQL. Features that landed before issue 13 brought
-# PostgreSQL were written and run on SQLite only; this list grows as each feature is proven on
-# PostgreSQL (run it with PRUEBAS_SOLO_POSTGRES=1 ./test.sh -class …, then add it here), until the
-# PostgreSQL pass runs every test that uses a database. With filters of your own (-class, -method…)
-# the PostgreSQL pass runs those instead.
-probadas_en_postgres=(
-  AccesoDescargas.Tests.Infrastructure.MigrationTests
-  AccesoDescargas.Tests.Infrastructure.ProxyTests
-  AccesoDescargas.Tests.Infrastructure.ClavesDataProtectionTests
-  AccesoDescargas.Tests.Infrastructure.VariasInstanciasTests
-  AccesoDescargas.Tests.Features.Portal.PortalImportesTests
-  AccesoDescargas.Tests.Features.Comprobantes.ComprobantesApiTests
-  AccesoDescargas.Tests.Features.Clientes.ClientesServiceTests
-  AccesoDescargas.Tests.Features.Accesos.AccesosServiceTests
-)
-
+# The PostgreSQL pass runs every test except those marked [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]:
+# tests that touch no database, browser tests (the pages are the same on both engines) and
+# SQLite-only checks. With filters of your own (-class, -method…) it runs those, minus the same trait.
 [ -z "${PRUEBAS_SOLO_POSTGRES:-}" ] && pasada SQLite "$@"
 if [ -z "$solo_sqlite" ]; then
-  filtros=("$@")
-  if [ ${#filtros[@]} -eq 0 ]; then
-    for clase in "${probadas_en_postgres[@]}"; do filtros+=(-class "$clase"); done
-  fi
-  PRUEBAS_BD=PostgreSql pasada PostgreSQL "${filtros[@]}" -trait- "BaseDatos=SoloSqlite"
+  PRUEBAS_BD=PostgreSql pasada PostgreSQL "$@" -trait- "BaseDatos=SoloSqlite"
 fi
 
 if [ -n "$failures" ]; then

@@ -185,7 +185,11 @@ public class PortalBenchmark(ITestOutputHelper salida)
         int accesoId;
         string sello;
         await using (var db = app.CrearDb())
-            (accesoId, sello) = await db.Accesos.Where(a => a.Rfc == Rfc).Select(a => ValueTuple.Create(a.Id, a.SelloSeguridad)).SingleAsync(Ct);
+        {
+            // An anonymous type, not a tuple: Npgsql reads a tuple as a PostgreSQL record, which it does not map by default.
+            var acceso = await db.Accesos.Where(a => a.Rfc == Rfc).Select(a => new { a.Id, a.SelloSeguridad }).SingleAsync(Ct);
+            (accesoId, sello) = (acceso.Id, acceso.SelloSeguridad);
+        }
         var sesion = new SesionPortal(accesoId, 1, "demo", Rfc, sello);
         salida.WriteLine("Lista (PortalService.ListarAsync: un COUNT y una página de 25; mediana de 21):");
         foreach (var (nombre, filtro, pagina, orden) in new (string, FiltroComprobantes, int, OrdenComprobantes)[]

@@ -5,6 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace AccesoDescargas.Tests.Components;
 
 /// <summary>Issue 10: keyboard use of a dialog — focus starts on its first field, stays inside, returns to the opener.</summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class DialogosNavegadorTests(Navegador navegador)
 {
     [Fact]

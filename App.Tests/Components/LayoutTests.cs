@@ -12,7 +12,6 @@ using MudBlazor.Services;
 
 namespace AccesoDescargas.Tests.Components;
 
-[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class LayoutTests : BunitContext
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -29,6 +28,7 @@ public class LayoutTests : BunitContext
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // the menu alone, no database
     public void El_menu_lleva_a_inicio_clientes_comprobantes_y_acceso_a_descargas_dentro_de_configuracion()
     {
         this.ComoPersonalDelEmisor();

@@ -18,6 +18,7 @@ public class ArranqueProduccionTests
     private const UnixFileMode CarpetaPrivada = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // it stops before opening any database
     public async Task En_produccion_sin_url_publica_la_aplicacion_no_arranca_y_dice_por_que()
     {
         var carpeta = Directory.CreateTempSubdirectory("accesodescargas-arranque-").FullName;
@@ -69,6 +70,7 @@ public class ArranqueProduccionTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // SQLite's own files; PostgreSQL's live in its server
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task La_base_de_datos_con_las_claves_solo_la_puede_leer_el_usuario_de_la_aplicacion()
     {

@@ -86,6 +86,7 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // browser test: the pages are the same on both engines
     public async Task El_navegador_no_reporta_violaciones_de_la_politica_en_las_paginas_del_personal_ni_del_portal()
     {
         await using var app = new AppFactory();

@@ -54,6 +54,7 @@ public class ProxyTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Una_red_mal_escrita_detiene_el_arranque_con_un_mensaje_que_la_nombra()
     {
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();

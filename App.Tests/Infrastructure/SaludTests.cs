@@ -44,11 +44,8 @@ public class SaludTests
         var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", Ct)).StatusCode);
 
-        // The database file becomes unreadable (a lost volume): the probe notices on its next call.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var db = Path.Combine(app.DataDir, "accesodescargas.db");
-        File.Move(db, db + ".perdida");
-        Directory.CreateDirectory(db); // SQLite cannot open a folder as its database
+        // The database goes away (a lost volume, a dropped database): the probe notices on its next call.
+        await BaseDePrueba.PerderAsync(app);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready", Ct)).StatusCode);
     }

@@ -34,6 +34,7 @@ public class StartupTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Una_carpeta_de_datos_que_no_se_puede_escribir_da_un_mensaje_que_la_nombra()
     {
         var archivo = Path.GetTempFileName(); // a file where a folder is expected: the folder cannot be created

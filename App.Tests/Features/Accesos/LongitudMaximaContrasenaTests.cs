@@ -18,6 +18,7 @@ public class LongitudMaximaContrasenaTests
     private static readonly string Enorme = new('z', 1_000_000);
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void La_politica_admite_128_y_rechaza_129()
     {
         var maxima = "Ab1" + new string('x', 125);
@@ -134,7 +135,10 @@ public class LongitudMaximaContrasenaTests
         var accesos = scope.ServiceProvider.GetRequiredService<AccesosService>();
         int emisorId, id;
         await using (var db = app.CrearDb())
-            (emisorId, id) = await db.Accesos.Where(a => a.Rfc == AppFactory.ReceptorRfc).Select(a => ValueTuple.Create(a.EmisorId, a.Id)).SingleAsync(Ct);
+        {
+            var acceso = await db.Accesos.Where(a => a.Rfc == AppFactory.ReceptorRfc).Select(a => new { a.EmisorId, a.Id }).SingleAsync(Ct);
+            (emisorId, id) = (acceso.EmisorId, acceso.Id);
+        }
         var antes = hasher.Derivaciones;
 
         var r = await accesos.CambiarContrasenaAsync(emisorId, id, Larga, null, new AccesoDescargas.Features.Auditoria.Actor("admin@demo.mx", null), "http://localhost/", Ct);

@@ -84,6 +84,7 @@ public class AlmacenamientoAtomicoTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public async Task Un_corte_antes_del_renombrado_no_deja_un_archivo_a_medias_bajo_ninguna_clave()
     {
         var carpeta = Path.Combine(Path.GetTempPath(), "accesodescargas-tests", Guid.NewGuid().ToString("N"));

@@ -7,6 +7,7 @@ using static AccesoDescargas.Tests.Features.Portal.Portal;
 
 namespace AccesoDescargas.Tests.Features.Emisores;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class CerrarSesionNavegadorTests(Navegador navegador)
 {
     [Fact]

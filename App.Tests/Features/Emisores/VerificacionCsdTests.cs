@@ -7,6 +7,7 @@ using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Email;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
@@ -19,6 +20,7 @@ public class VerificacionCsdTests
     private static readonly Actor Admin = new("admin@otra.mx", "10.0.0.9");
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Lee_el_csd_de_prueba_del_sat_rfc_numero_llave_y_contrasena_y_lo_rechaza_por_no_venir_de_una_ac_de_confianza()
     {
         using var csds = new Csds();
@@ -161,10 +163,10 @@ public class VerificacionCsdTests
         await using (var scope = app.Services.CreateAsyncScope())
             Assert.Null(await scope.ServiceProvider.GetRequiredService<CsdService>().VerificarAsync(emisorId, cer, conOtraContrasena.ToArray(), contrasena, Admin, Ct));
 
-        await using (var db = app.CrearDb()) await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(FULL);", Ct);
-        foreach (var archivo in Directory.GetFiles(app.DataDir, "accesodescargas.db*"))
+        var contenido = await BaseDePrueba.ContenidoAsync(app);
+        Assert.NotEmpty(contenido);
+        foreach (var bytes in contenido)
         {
-            var bytes = await File.ReadAllBytesAsync(archivo, Ct);
             Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(contrasena)));
             Assert.Equal(-1, bytes.AsSpan().IndexOf(conOtraContrasena.AsSpan(0, 64)));
             Assert.Equal(-1, bytes.AsSpan().IndexOf(privada.AsSpan(40, 64)));

@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace AccesoDescargas.Tests.Features.Emisores;
 
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class VerificarCsdNavegadorTests(Navegador navegador)
 {
     [Fact]

@@ -112,6 +112,7 @@ public class SaldosTests
     [Theory]
     [InlineData("6600.00", "5000.00", "1600.00")]  // saldo anterior − pagado ≠ insoluto
     [InlineData("11600.00", "5000.00", "6000.00")] // the parcialidades do not add up to the total
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Montos_que_no_cuadran_se_dicen_inconsistentes(string anterior, string pagado, string insoluto)
     {
         var pagos = new List<PagoAplicado>
@@ -127,6 +128,7 @@ public class SaldosTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Una_parcialidad_repetida_no_se_cuenta_dos_veces()
     {
         PagoAplicado Parcialidad() => new() { ReceptorRfc = Receptor, IdDocumento = Factura1, NumParcialidad = 1, ImpSaldoAnt = 100m, ImpPagado = 50m, ImpSaldoInsoluto = 50m };

@@ -162,6 +162,7 @@ public class SatTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void El_portal_dice_vigente_con_la_hora_de_la_verificacion_en_hora_de_mexico()
     {
         Assert.Equal("Vigente · verificado el 01/12/2026 10:00", TextosFiscales.EstadoSat(EstadoSat.Vigente, new DateTime(2026, 12, 1, 16, 0, 0, DateTimeKind.Utc)));

@@ -7,6 +7,7 @@ using static AccesoDescargas.Tests.Features.Portal.Portal;
 namespace AccesoDescargas.Tests.Features.Portal;
 
 /// <summary>Issue 10: the receptor's main flow on a 390×844 phone, and the staff pages, without sideways scroll.</summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)]
 public class PortalTelefonoTests(Navegador navegador)
 {
     [Fact]

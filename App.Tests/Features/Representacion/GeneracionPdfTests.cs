@@ -236,6 +236,7 @@ public class GeneracionPdfTests
     }
 
     [Fact]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // no database
     public void Una_representacion_cancelada_se_detiene()
     {
         var doc = CfdiXml.Leer(CfdiXml.Cfdi40());

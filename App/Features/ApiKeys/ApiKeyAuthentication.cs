@@ -21,11 +21,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private sealed record Clave(int Id, int EmisorId, DateTime? UltimoUsoEn);
 
-    private static readonly Func<AppDbContext, string, Task<Clave?>> Buscar =
-        EF.CompileAsyncQuery((AppDbContext db, string hash) => db.ApiKeys
+    private static readonly ConsultaCompilada<Func<AppDbContext, string, Task<Clave?>>> Buscar =
+        new(() => EF.CompileAsyncQuery((AppDbContext db, string hash) => db.ApiKeys
             .Where(k => k.Hash == hash && k.RevocadaEn == null)
             .Select(k => new Clave(k.Id, k.EmisorId, k.UltimoUsoEn))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,7 +34,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (clave.Length is 0 or > 200) return AuthenticateResult.Fail("Clave no válida.");
 
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var encontrada = await Buscar(db, ApiKeysService.Hash(clave));
+        var encontrada = await Buscar.Para(db)(db, ApiKeysService.Hash(clave));
         if (encontrada is null) return AuthenticateResult.Fail("Clave no válida.");
 
         // "Último uso" to the minute is enough, and spares a write on every request.

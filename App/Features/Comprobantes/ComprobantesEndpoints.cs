@@ -71,11 +71,11 @@ public static class ComprobantesEndpoints
 
     private sealed record Archivos(long Id, string XmlKey, string? PdfKey, string? Serie, string? Folio);
 
-    private static readonly Func<AppDbContext, int, string, Task<Archivos?>> BuscarArchivos =
-        EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
+    private static readonly ConsultaCompilada<Func<AppDbContext, int, string, Task<Archivos?>>> BuscarArchivos =
+        new(() => EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid)
             .Select(c => new Archivos(c.Id, c.XmlKey, c.PdfKey, c.Serie, c.Folio))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound>> DescargarAsync(
         HttpContext http, string uuid, bool pdf, AppDbContext db, IFileStore store, RepresentacionService representacion)
@@ -83,7 +83,7 @@ public static class ComprobantesEndpoints
         var (emisorId, ct) = (http.User.EmisorId(), http.RequestAborted);
         if (!Guid.TryParseExact(uuid, "D", out _)) return TypedResults.NotFound();
         uuid = uuid.ToUpperInvariant();
-        var a = await BuscarArchivos(db, emisorId, uuid);
+        var a = await BuscarArchivos.Para(db)(db, emisorId, uuid);
         if (a is null) return TypedResults.NotFound();
         // A comprobante without a PDF yet gets its representación impresa now, instead of a dead link.
         var key = !pdf ? a.XmlKey : a.PdfKey ?? (await representacion.ObtenerOGenerarPdfAsync(emisorId, a.Id, ct))?.Key;

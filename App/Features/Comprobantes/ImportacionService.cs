@@ -45,11 +45,11 @@ public sealed partial class ImportacionService(
 
     private sealed record Existente(long Id, string? PdfKey, bool PdfGenerado);
 
-    private static readonly Func<AppDbContext, int, string, Task<Existente?>> BuscarExistente =
-        EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
+    private static readonly ConsultaCompilada<Func<AppDbContext, int, string, Task<Existente?>>> BuscarExistente =
+        new(() => EF.CompileAsyncQuery((AppDbContext db, int emisorId, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid)
             .Select(c => new Existente(c.Id, c.PdfKey, c.PdfGenerado))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     public const string MensajeErrorAlGuardar = "No se pudo guardar el comprobante por un error del servidor; intente de nuevo.";
 
@@ -190,7 +190,7 @@ public sealed partial class ImportacionService(
         var pdfEntrante = pdfPara(cfdi.Uuid);
         Existente? existente;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
+            existente = await BuscarExistente.Para(db)(db, emisor.Id, cfdi.Uuid);
         if (existente is not null)
             return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
 
@@ -222,7 +222,7 @@ public sealed partial class ImportacionService(
                 // A concurrent import committed first: either this same UUID (a duplicate after all) or the
                 // same new receptor's cliente, which now exists, so one more attempt goes through.
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
-                existente = await BuscarExistente(db, emisor.Id, cfdi.Uuid);
+                existente = await BuscarExistente.Para(db)(db, emisor.Id, cfdi.Uuid);
                 if (existente is not null) return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
                 if (intento == 2) throw;
             }
@@ -295,7 +295,7 @@ public sealed partial class ImportacionService(
         if (uuid is not null)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            existente = await BuscarExistente(db, emisor.Id, uuid);
+            existente = await BuscarExistente.Para(db)(db, emisor.Id, uuid);
         }
         if (existente is null)
             return new(pdfEntrante.Nombre, EstadoImportacion.Rechazado,

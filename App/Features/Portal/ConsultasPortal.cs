@@ -41,17 +41,17 @@ public sealed class ConsultasPortal
         representacion.PdfCambiado += Olvidar;
     }
 
-    private static readonly Func<AppDbContext, int, string, string, Task<ArchivoComprobante?>> archivo =
-        EF.CompileAsyncQuery((AppDbContext db, int emisorId, string rfc, string uuid) => db.Comprobantes
+    private static readonly ConsultaCompilada<Func<AppDbContext, int, string, string, Task<ArchivoComprobante?>>> archivo =
+        new(() => EF.CompileAsyncQuery((AppDbContext db, int emisorId, string rfc, string uuid) => db.Comprobantes
             .Where(c => c.EmisorId == emisorId && c.Uuid == uuid && c.ReceptorRfc == rfc)
             .Select(c => new ArchivoComprobante(c.Id, c.Uuid, c.Serie, c.Folio, c.XmlKey, c.XmlSha256, c.PdfKey, c.PdfSha256))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
-    private static readonly Func<AppDbContext, int, Task<string?>> selloVigente =
-        EF.CompileAsyncQuery((AppDbContext db, int accesoId) => db.Accesos
+    private static readonly ConsultaCompilada<Func<AppDbContext, int, Task<string?>>> selloVigente =
+        new(() => EF.CompileAsyncQuery((AppDbContext db, int accesoId) => db.Accesos
             .Where(a => a.Id == accesoId && a.Habilitado)
             .Select(a => a.SelloSeguridad)
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     /// <summary>The comprobante if it is this receptor's at this emisor; null otherwise (unknown and not-yours look alike).</summary>
     public ValueTask<ArchivoComprobante?> ArchivoAsync(int emisorId, string rfc, string uuid)
@@ -69,7 +69,7 @@ public sealed class ConsultasPortal
         var antes = Interlocked.Read(ref olvidos);
         ArchivoComprobante? encontrado;
         await using (var db = pool.Crear())
-            encontrado = await archivo(db, clave.EmisorId, clave.Rfc, clave.Uuid);
+            encontrado = await archivo.Para(db)(db, clave.EmisorId, clave.Rfc, clave.Uuid);
         if (encontrado is null) return null;
 
         if (archivos.Count >= MaximoEnCache)
@@ -96,7 +96,7 @@ public sealed class ConsultasPortal
     public async Task<string?> SelloVigenteAsync(int accesoId)
     {
         await using var db = pool.Crear();
-        return await selloVigente(db, accesoId);
+        return await selloVigente.Para(db)(db, accesoId);
     }
 }
 
