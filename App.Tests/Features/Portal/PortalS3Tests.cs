@@ -9,10 +9,12 @@ namespace AccesoDescargas.Tests.Features.Portal;
 
 /// <summary>Every portal download test (XML, PDF with ETag and ranges, generated PDFs, ZIPs) again with the files in S3 (Transmitir).</summary>
 [EnS3]
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // the database work is its Local class's, already run on PostgreSQL
 public sealed class PortalDescargasS3Tests : PortalDescargasTests;
 
 /// <summary>Another RFC's files answer 404 on S3 exactly as on the local store.</summary>
 [EnS3]
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // the database work is its Local class's, already run on PostgreSQL
 public sealed class PortalPrivacidadS3Tests : PortalPrivacidadTests;
 
 /// <summary>Storage:S3:Descargas=Redirigir: the app checks, audits and answers 302 to a presigned URL of the store.</summary>
