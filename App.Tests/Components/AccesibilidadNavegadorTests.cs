@@ -64,7 +64,7 @@ public class AccesibilidadNavegadorTests(Navegador navegador)
 
         await page.GotoAsync($"/portal/demo/ingresar?rfc={AppFactory.ReceptorRfc}");
         await Navegador.RevisarEnAmbosTamanosAsync(page, "a11y-portal-ingresar");
-        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidaste tu contraseña?" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidó su contraseña?" }).ClickAsync();
         await Expect(page.GetByLabel("Correo electrónico registrado")).ToBeVisibleAsync();
         await Navegador.RevisarEnAmbosTamanosAsync(page, "a11y-portal-recuperar");
         await page.GotoAsync("/portal/demo/invitacion/enlace-que-no-existe");

@@ -91,6 +91,24 @@ public class VerificacionCsdTests
         Assert.NotNull((await db.Emisores.SingleAsync(Ct)).VerificadoEn); // the demo emisor is seeded verified
     }
 
+    [Theory]
+    [InlineData("XAXX010101000")]
+    [InlineData(" xexx010101000")]
+    public async Task Un_rfc_generico_no_se_registra_como_emisor_y_el_mensaje_habla_de_la_empresa(string rfc)
+    {
+        await using var app = new AppFactory();
+        await using var scope = app.Services.CreateAsyncScope();
+        var registro = scope.ServiceProvider.GetRequiredService<RegistroService>();
+
+        var resultado = await registro.RegistrarAsync(rfc, "PUBLICO EN GENERAL", "yo@publico.mx", "Publico2026Clave", iniciarSesion: false);
+
+        var normalizado = rfc.Trim().ToUpperInvariant();
+        Assert.Equal([RegistroService.MensajeRfcGenerico(normalizado)], resultado.Errores);
+        Assert.Contains("Registre el RFC de su empresa", resultado.Errores[0]);
+        await using var db = app.CrearDb();
+        Assert.False(await db.Emisores.AnyAsync(e => e.Rfc == normalizado, Ct));
+    }
+
     [Fact]
     public async Task Sin_verificar_no_se_envian_correos_ni_abre_el_portal_y_al_verificar_con_su_csd_si()
     {

@@ -43,7 +43,7 @@ public class PortalIngresoTests
 
         Assert.Contains("value=\"COSC8001137NA\"", html);
         Assert.Contains("ESCUELA KEMPER URGATE SA DE CV", html);
-        Assert.Contains("¿Olvidaste tu contraseña?", html);
+        Assert.Contains("¿Olvidó su contraseña?", html);
         Assert.Contains("<label for=\"contrasena\">Contraseña</label>", html);
     }
 

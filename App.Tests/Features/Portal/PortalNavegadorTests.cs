@@ -109,9 +109,9 @@ public partial class PortalNavegadorTests(Navegador navegador)
         await Expect(page).ToHaveURLAsync(new Regex("/portal/demo/ingresar\\?volverA="));
         await Navegador.CapturarAsync(page, "05-portal-sesion-cerrada");
 
-        // ¿Olvidaste tu contraseña?: the RFC and the registered email bring a single-use link to choose a new password.
+        // ¿Olvidó su contraseña?: the RFC and the registered email bring a single-use link to choose a new password.
         await page.GotoAsync(enlace);
-        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidaste tu contraseña?" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidó su contraseña?" }).ClickAsync();
         await Expect(page.GetByLabel("RFC")).ToHaveValueAsync(rfc);
         await page.GetByLabel("Correo electrónico registrado").FillAsync("Carlos.Cortes@ejemplo.mx");
         await Navegador.CapturarAsync(page, "05-portal-recuperar");

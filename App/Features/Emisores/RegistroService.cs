@@ -14,9 +14,11 @@ public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users,
 {
     public async Task<ResultadoRegistro> RegistrarAsync(string rfc, string razonSocial, string email, string password, bool iniciarSesion = true)
     {
-        var validacion = Rfc.Validar(rfc);
+        var validacion = Rfc.Validar(rfc, permitirGenerico: true);
         if (!validacion.EsValido)
             return new([validacion.Error!]);
+        if (Rfc.EsGenerico(validacion.Rfc))
+            return new([MensajeRfcGenerico(validacion.Rfc)]);
 
         if (await db.Emisores.AnyAsync(e => e.Rfc == validacion.Rfc))
             return new([MensajeRfcRegistrado(validacion.Rfc)]);
@@ -49,6 +51,10 @@ public sealed class RegistroService(AppDbContext db, UserManager<Usuario> users,
             await signIn.SignInAsync(usuario, isPersistent: false);
         return new([], usuario);
     }
+
+    /// <summary>The registration speaks of the emisor: the receptors' message ("no puede tener acceso") would not apply.</summary>
+    public static string MensajeRfcGenerico(string rfc) =>
+        $"{rfc} es el RFC genérico que se factura al público en general o a extranjeros; no identifica a una empresa. Registre el RFC de su empresa.";
 
     public static string MensajeRfcRegistrado(string rfc) =>
         $"Ya hay un emisor registrado con el RFC {rfc}. Si es el suyo, pida acceso a quien lo administra.";
