@@ -15,6 +15,7 @@ namespace AccesoDescargas.Tests.Benchmarks;
 /// Flat memory means the 50,000-row peak is about the 5,000-row one, not ten times it.
 /// Run on demand: ./test.sh -method "*ExportacionBenchmark*" -explicit only -showLiveOutput
 /// </summary>
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // seeds through SQLite's bulk insert
 public class ExportacionBenchmark(ITestOutputHelper salida)
 {
     private const string Rfc = "CAMA911215CJ0", Contrasena = "BenchClave2026";
