@@ -93,14 +93,14 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn");
-
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
 
-                    b.HasIndex("EmisorId", "UltimoAccesoEn");
+                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn", "Id");
 
-                    b.HasIndex("EmisorId", "UltimoEnvioEn");
+                    b.HasIndex("EmisorId", "UltimoAccesoEn", "Id");
+
+                    b.HasIndex("EmisorId", "UltimoEnvioEn", "Id");
 
                     b.ToTable("Accesos", (string)null);
                 });
