@@ -186,11 +186,13 @@ public class PortalBenchmark(ITestOutputHelper salida)
 
     private async Task MedirListaAsync(AppFactory app)
     {
-        int accesoId;
-        string sello;
+        SesionPortal sesion;
         await using (var db = app.CrearDb())
-            (accesoId, sello) = await db.Accesos.Where(a => a.Rfc == Rfc).Select(a => ValueTuple.Create(a.Id, a.SelloSeguridad)).SingleAsync(Ct);
-        var sesion = new SesionPortal(accesoId, 1, "demo", Rfc, sello);
+        {
+            // An anonymous type, not a ValueTuple: Npgsql reads no row value as a tuple.
+            var acceso = await db.Accesos.Where(a => a.Rfc == Rfc).Select(a => new { a.Id, a.SelloSeguridad }).SingleAsync(Ct);
+            sesion = new SesionPortal(acceso.Id, 1, "demo", Rfc, acceso.SelloSeguridad);
+        }
         salida.WriteLine("Lista (PortalService.ListarAsync: un COUNT y una página de 25; mediana de 21):");
         foreach (var (nombre, filtro, pagina, orden) in new (string, FiltroComprobantes, int, OrdenComprobantes)[]
         {
