@@ -48,6 +48,7 @@ public class PortalBenchmark(ITestOutputHelper salida)
         var (xml, pdf) = await SembrarAsync(app);
 
         await MedirListaAsync(app);
+        if (proveedor == ProveedorBaseDatos.PostgreSql) await ExplicarAsync(app);
 
         var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64, AllowAutoRedirect = false };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
@@ -217,6 +218,27 @@ public class PortalBenchmark(ITestOutputHelper salida)
             }
             tiempos.Sort();
             salida.WriteLine($"{nombre}{tiempos[10],7:N1} ms   ({total:N0} comprobantes)");
+        }
+    }
+
+    /// <summary>The plans of the list's costly parts on PostgreSQL: the COUNT, the first page and the last one.</summary>
+    private async Task ExplicarAsync(AppFactory app)
+    {
+        await using var db = app.CrearDb();
+        var conexion = (NpgsqlConnection)db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        const string de = $"""FROM "Comprobantes" WHERE "EmisorId" = 1 AND "ReceptorRfc" = '{Rfc}'""";
+        foreach (var sql in new[]
+        {
+            $"SELECT count(*) {de}",
+            $"""SELECT "Id" {de} ORDER BY "Fecha" DESC, "Id" DESC LIMIT 25""",
+            $"""SELECT "Id" {de} ORDER BY "Fecha" DESC, "Id" DESC LIMIT 25 OFFSET 49975""",
+        })
+        {
+            salida.WriteLine(sql);
+            await using var comando = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, conexion);
+            await using var plan = await comando.ExecuteReaderAsync(Ct);
+            while (await plan.ReadAsync(Ct)) salida.WriteLine("  " + plan.GetString(0));
         }
     }
 

@@ -49,6 +49,11 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
         {
             e.Property(x => x.ReceptorRfc).UseCollation("C");
             e.Property(x => x.Uuid).UseCollation("C");
+            // The portal lists a receptor's comprobantes by Fecha, then Id: as for the accesses above,
+            // PostgreSQL's index needs the Id that SQLite's carries as its rowid.
+            e.Metadata.RemoveIndex([e.Metadata.FindProperty(nameof(Comprobante.EmisorId))!, e.Metadata.FindProperty(nameof(Comprobante.ReceptorRfc))!,
+                e.Metadata.FindProperty(nameof(Comprobante.Fecha))!]);
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha, x.Id });
         });
         b.Entity<Cliente>(e =>
         {

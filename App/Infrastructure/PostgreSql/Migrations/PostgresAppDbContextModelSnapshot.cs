@@ -469,9 +469,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
 
-                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
 
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");

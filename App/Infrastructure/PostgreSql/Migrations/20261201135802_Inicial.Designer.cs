@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201133924_Inicial")]
+    [Migration("20261201135802_Inicial")]
     partial class Inicial
     {
         /// <inheritdoc />
@@ -472,9 +472,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
 
-                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
 
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");

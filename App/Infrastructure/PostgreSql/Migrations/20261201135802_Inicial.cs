@@ -649,9 +649,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 columns: new[] { "EmisorId", "ReceptorRfc", "EstadoPago", "Fecha" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha",
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha_Id",
                 table: "Comprobantes",
-                columns: new[] { "EmisorId", "ReceptorRfc", "Fecha" });
+                columns: new[] { "EmisorId", "ReceptorRfc", "Fecha", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_Uuid",
