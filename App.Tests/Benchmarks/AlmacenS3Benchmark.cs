@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using AccesoDescargas.Tests.Features.Portal;
+using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccesoDescargas.Tests.Benchmarks;
@@ -12,6 +14,8 @@ namespace AccesoDescargas.Tests.Benchmarks;
 /// (Redirigir: the app's 302 alone, and the 302 followed by the download from the store), plus the
 /// store serving the object directly, all in the same run against the tests' s3rver.
 /// Run on demand: ./test.sh -method "*Descargas_locales_y_desde_S3*" -explicit only -showLiveOutput
+/// <see cref="Descargas_SQLite_y_archivos_locales_junto_a_PostgreSQL_y_S3"/> does the same with the app as operators run
+/// it, one process per installation: SQLite + local files next to PostgreSQL + S3 (Transmitir and Redirigir).
 /// </summary>
 public class AlmacenS3Benchmark(ITestOutputHelper salida)
 {
@@ -70,6 +74,94 @@ public class AlmacenS3Benchmark(ITestOutputHelper salida)
                 var directo = await PeticionesPorSegundoAsync(() => almacenDirecto.GetAsync(abierta, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.OK);
                 salida.WriteLine($"  s3rver directo (enlace firmado) PDF: {directo,8:N0} req/s");
             }
+        }
+    }
+
+    [Fact(Explicit = true)]
+    [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // each installation picks its engine itself
+    public async Task Descargas_SQLite_y_archivos_locales_junto_a_PostgreSQL_y_S3()
+    {
+        Assert.SkipWhen(!BasePostgres.Disponible, "Sin PostgreSQL (PRUEBAS_POSTGRES): ejecute con ./test.sh.");
+        salida.WriteLine($"Descargas del portal por segundo, cada instalación en su propio proceso (dotnet AccesoDescargas.dll, datos de demostración), " +
+                         $"32 peticiones a la vez, {Duracion.TotalSeconds:N0} s cada una ({MotorDelBenchmark.Carga()}):");
+        foreach (var (nombre, motor, almacen, modo) in new[]
+        {
+            ("SQLite + archivos locales   ", ProveedorBaseDatos.Sqlite, ProveedorAlmacen.Local, ModoDescargas.Transmitir),
+            ("PostgreSQL + S3 Transmitir  ", ProveedorBaseDatos.PostgreSql, ProveedorAlmacen.S3, ModoDescargas.Transmitir),
+            ("PostgreSQL + S3 Redirigir   ", ProveedorBaseDatos.PostgreSql, ProveedorAlmacen.S3, ModoDescargas.Redirigir),
+        })
+        {
+            var carpeta = Directory.CreateTempSubdirectory("accesodescargas-bench-").FullName;
+            var ajustes = new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = carpeta,
+                ["Representacion:EnSegundoPlano"] = "false",
+                ["Demo:Seed"] = "true",
+                ["Demo:AdminEmail"] = AppFactory.AdminEmail,
+                ["Demo:AdminPassword"] = AppFactory.AdminPassword,
+                ["Demo:ReceptorRfc"] = AppFactory.ReceptorRfc,
+                ["Demo:ReceptorPassword"] = AppFactory.ReceptorPassword,
+            };
+            string? basePg = null;
+            if (motor == ProveedorBaseDatos.PostgreSql)
+            {
+                basePg = BasePostgres.Crear(carpeta);
+                ajustes["Database:Provider"] = "PostgreSql";
+                ajustes["ConnectionStrings:Default"] = basePg;
+            }
+            if (almacen == ProveedorAlmacen.S3)
+                foreach (var (k, v) in ServidorS3.Ajustes(ServidorS3.CrearBucket(), modo)) ajustes[k] = v;
+            try
+            {
+                await using var instancia = await InstanciaApp.IniciarAsync(ajustes, Ct);
+                var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = 64, AllowAutoRedirect = false };
+                using var client = new HttpClient(handler) { BaseAddress = new Uri(instancia.Url) };
+                Assert.Equal(HttpStatusCode.Redirect, (await Portal.IngresarAsync(client, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword)).StatusCode);
+                var uuid = await UnUuidDelReceptorAsync(carpeta, basePg);
+                using var almacenDirecto = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+                foreach (var archivo in new[] { "xml", "pdf" })
+                {
+                    var url = $"/portal/demo/comprobantes/{uuid}/{archivo}";
+                    if (modo == ModoDescargas.Redirigir)
+                    {
+                        var soloRedireccion = await PeticionesPorSegundoAsync(() => client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.Redirect);
+                        var seguida = await PeticionesPorSegundoAsync(async () =>
+                        {
+                            using var r = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct);
+                            return await almacenDirecto.GetAsync(r.Headers.Location, HttpCompletionOption.ResponseHeadersRead, Ct);
+                        }, HttpStatusCode.OK);
+                        salida.WriteLine($"  {nombre} {archivo.ToUpperInvariant()}: 302 solo {soloRedireccion,8:N0} req/s   302 + descarga del almacén {seguida,8:N0} req/s");
+                    }
+                    else
+                    {
+                        long bytes;
+                        using (var una = await client.GetAsync(url, Ct)) bytes = (await una.Content.ReadAsByteArrayAsync(Ct)).Length;
+                        var rps = await PeticionesPorSegundoAsync(() => client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, Ct), HttpStatusCode.OK);
+                        salida.WriteLine($"  {nombre} {archivo.ToUpperInvariant()} ({bytes:N0} B): {rps,8:N0} req/s");
+                    }
+                }
+            }
+            finally
+            {
+                if (basePg is not null) await BasePostgres.EliminarAsync(basePg);
+                try { Directory.Delete(carpeta, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+        salida.WriteLine($"Al terminar: {MotorDelBenchmark.Carga()}");
+    }
+
+    /// <summary>A comprobante of the demo receptor, read from the installation's database itself (the app runs in another process).</summary>
+    private static async Task<string> UnUuidDelReceptorAsync(string carpeta, string? basePg)
+    {
+        System.Data.Common.DbConnection conexion = basePg is null
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(carpeta, "accesodescargas.db")};Mode=ReadOnly")
+            : new Npgsql.NpgsqlConnection(basePg);
+        await using (conexion)
+        {
+            await conexion.OpenAsync(Ct);
+            await using var comando = conexion.CreateCommand();
+            comando.CommandText = $"SELECT \"Uuid\" FROM \"Comprobantes\" WHERE \"ReceptorRfc\" = '{AppFactory.ReceptorRfc}' ORDER BY \"Id\" LIMIT 1";
+            return (string)(await comando.ExecuteScalarAsync(Ct))!;
         }
     }
 

@@ -33,11 +33,27 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     {
         // "C": compared as UTF-8 bytes, like SQLite, so prefix ranges (Prefijo) and the RFC order match.
         b.Entity<Emisor>().Property(x => x.Rfc).UseCollation("C");
-        b.Entity<AccesoDescarga>().Property(x => x.Rfc).UseCollation("C");
+        b.Entity<AccesoDescarga>(e =>
+        {
+            e.Property(x => x.Rfc).UseCollation("C");
+            // The grid sorts by a date, then by Id. SQLite's indexes end in the rowid (the Id), so
+            // (EmisorId, fecha) serves that order; PostgreSQL's do not, and without the Id every page
+            // sorted all of the emisor's accesses (90 ms at 100,000, AccesosBenchmark).
+            foreach (var fecha in new[] { nameof(AccesoDescarga.UltimoEnvioEn), nameof(AccesoDescarga.UltimoAccesoEn), nameof(AccesoDescarga.ContrasenaCambiadaEn) })
+            {
+                e.Metadata.RemoveIndex([e.Metadata.FindProperty(nameof(AccesoDescarga.EmisorId))!, e.Metadata.FindProperty(fecha)!]);
+                e.HasIndex(nameof(AccesoDescarga.EmisorId), fecha, nameof(AccesoDescarga.Id));
+            }
+        });
         b.Entity<Comprobante>(e =>
         {
             e.Property(x => x.ReceptorRfc).UseCollation("C");
             e.Property(x => x.Uuid).UseCollation("C");
+            // The portal lists a receptor's comprobantes by Fecha, then Id: as for the accesses above,
+            // PostgreSQL's index needs the Id that SQLite's carries as its rowid.
+            e.Metadata.RemoveIndex([e.Metadata.FindProperty(nameof(Comprobante.EmisorId))!, e.Metadata.FindProperty(nameof(Comprobante.ReceptorRfc))!,
+                e.Metadata.FindProperty(nameof(Comprobante.Fecha))!]);
+            e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha, x.Id });
         });
         b.Entity<Cliente>(e =>
         {

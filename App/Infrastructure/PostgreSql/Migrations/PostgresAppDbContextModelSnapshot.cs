@@ -93,14 +93,14 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn");
-
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
 
-                    b.HasIndex("EmisorId", "UltimoAccesoEn");
+                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn", "Id");
 
-                    b.HasIndex("EmisorId", "UltimoEnvioEn");
+                    b.HasIndex("EmisorId", "UltimoAccesoEn", "Id");
+
+                    b.HasIndex("EmisorId", "UltimoEnvioEn", "Id");
 
                     b.ToTable("Accesos", (string)null);
                 });
@@ -474,9 +474,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
 
-                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
 
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201125220_Inicial")]
+    [Migration("20261201140426_Inicial")]
     partial class Inicial
     {
         /// <inheritdoc />
@@ -96,14 +96,14 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn");
-
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
 
-                    b.HasIndex("EmisorId", "UltimoAccesoEn");
+                    b.HasIndex("EmisorId", "ContrasenaCambiadaEn", "Id");
 
-                    b.HasIndex("EmisorId", "UltimoEnvioEn");
+                    b.HasIndex("EmisorId", "UltimoAccesoEn", "Id");
+
+                    b.HasIndex("EmisorId", "UltimoEnvioEn", "Id");
 
                     b.ToTable("Accesos", (string)null);
                 });
@@ -477,9 +477,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
 
-                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
-
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
 
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");

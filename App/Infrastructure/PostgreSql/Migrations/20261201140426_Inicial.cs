@@ -529,9 +529,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Accesos_EmisorId_ContrasenaCambiadaEn",
+                name: "IX_Accesos_EmisorId_ContrasenaCambiadaEn_Id",
                 table: "Accesos",
-                columns: new[] { "EmisorId", "ContrasenaCambiadaEn" });
+                columns: new[] { "EmisorId", "ContrasenaCambiadaEn", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Accesos_EmisorId_Rfc",
@@ -540,14 +540,14 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Accesos_EmisorId_UltimoAccesoEn",
+                name: "IX_Accesos_EmisorId_UltimoAccesoEn_Id",
                 table: "Accesos",
-                columns: new[] { "EmisorId", "UltimoAccesoEn" });
+                columns: new[] { "EmisorId", "UltimoAccesoEn", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Accesos_EmisorId_UltimoEnvioEn",
+                name: "IX_Accesos_EmisorId_UltimoEnvioEn_Id",
                 table: "Accesos",
-                columns: new[] { "EmisorId", "UltimoEnvioEn" });
+                columns: new[] { "EmisorId", "UltimoEnvioEn", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_EmisorId",
@@ -649,9 +649,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 columns: new[] { "EmisorId", "ReceptorRfc", "EstadoPago", "Fecha" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha",
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha_Id",
                 table: "Comprobantes",
-                columns: new[] { "EmisorId", "ReceptorRfc", "Fecha" });
+                columns: new[] { "EmisorId", "ReceptorRfc", "Fecha", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_Uuid",
