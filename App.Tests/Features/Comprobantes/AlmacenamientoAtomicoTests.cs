@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Comprobantes;
@@ -112,6 +114,10 @@ public class AlmacenamientoAtomicoTests
             File.SetLastWriteTimeUtc(aMedias, DateTime.UtcNow.AddHours(-2));
             var trasReinicio = new LocalFileStore(data);
             Assert.Null(trasReinicio.Abrir(key));
+            // The start-up sweep removes it (no file is stored yet, so it never asks the database).
+            var limpieza = new LimpiezaAlArrancar(data, trasReinicio, null!, Options.Create(new LimpiezaOptions { Antiguedad = TimeSpan.FromHours(1) }),
+                NullLogger<LimpiezaAlArrancar>.Instance);
+            Assert.Equal(1, (await limpieza.LimpiarAsync(Ct)).Temporales);
             Assert.Empty(Directory.EnumerateFiles(trasReinicio.CarpetaTemporal));
 
             await corte.CancelAsync();
