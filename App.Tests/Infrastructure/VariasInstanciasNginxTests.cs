@@ -180,7 +180,9 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
             await Instancias[i].MatarAsync();
             try
             {
-                await receptor.ReloadAsync();
+                // nginx first tries the dead instance, then the other one, which answers alone for both now: on a
+                // loaded machine (the whole suite running) that can take longer than the usual 20 s.
+                await receptor.ReloadAsync(new() { Timeout = 90_000 });
                 await Expect(receptor).ToHaveURLAsync(new Regex("/portal/demo$")); // still signed in, not sent to ingresar
                 await Navegador.EsperarCircuitoAsync(receptor);
                 var (otroXml, otroXmlBytes) = await DescargarAsync(receptor, $"Descargar XML de {nombre}");
