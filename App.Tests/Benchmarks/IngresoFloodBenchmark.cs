@@ -49,7 +49,7 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         var hashesAntes = hasher.Derivaciones;
         var reloj = Stopwatch.StartNew();
         var ataque = Enumerable.Range(0, Atacantes).Select(i => Task.Run(() => AtacarAsync(baseUrl, i, objetivos, resultadosAtaque, fin.Token))).ToList();
-        var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos));
+        var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos, () => !resultadosAtaque.IsEmpty));
         var conCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), legitimo);
         var (exitos, latenciasIngreso, fallos) = await legitimo;
         var duracion = reloj.Elapsed;
@@ -96,10 +96,12 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>Receptors with the right password, each from its own IP, one every 250 ms.</summary>
-    private static async Task<(int Exitos, List<double> Latencias, List<string> Fallos)> EntrarLegitimosAsync(Uri baseUrl, IReadOnlyList<string> rfcs)
+    /// <summary>Receptors with the right password, each from its own IP, one every 250 ms, once the flood is answering.</summary>
+    private static async Task<(int Exitos, List<double> Latencias, List<string> Fallos)> EntrarLegitimosAsync(
+        Uri baseUrl, IReadOnlyList<string> rfcs, Func<bool> ataqueEnCurso)
     {
-        await Task.Delay(500);
+        using (var sondeo = new PeriodicTimer(TimeSpan.FromMilliseconds(10)))
+            while (!ataqueEnCurso()) await sondeo.WaitForNextTickAsync();
         var intentos = rfcs.Select(async (rfc, i) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250 * i));
