@@ -48,8 +48,12 @@ public class ClavesDataProtectionTests
                 using var mensaje = await MimeMessage.LoadAsync(eml, Ct);
                 Assert.Equal("Cifrado antes de la actualización", mensaje.Subject);
                 Assert.Contains("Su contraseña: Clave2026Vieja", mensaje.TextBody);
-                await using var otra = app.CrearDb();
-                Assert.Equal(EstadoCorreo.Enviado, (await otra.Correos.SingleAsync(c => c.Id == id, Ct)).Estado);
+                // The sender records the delivery just after the file lands: wait for that, not for a fixed time.
+                await EsperarAsync(async () =>
+                {
+                    await using var otra = app.CrearDb();
+                    return (await otra.Correos.SingleAsync(c => c.Id == id, Ct)).Estado == EstadoCorreo.Enviado ? "enviado" : null;
+                }, "El correo se escribió pero no quedó como enviado en 30 s.");
 
                 // What the app protects now, the old ring reads too: the same key, not a new one.
                 var nuevo = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("prueba").Protect("hola");
@@ -92,14 +96,17 @@ public class ClavesDataProtectionTests
         }
     }
 
-    private static async Task<string> EsperarAsync(Func<string?> condicion)
+    private static Task<string> EsperarAsync(Func<string?> condicion) =>
+        EsperarAsync(() => Task.FromResult(condicion()), "El correo no se escribió en 30 s.");
+
+    private static async Task<string> EsperarAsync(Func<Task<string?>> condicion, string mensaje)
     {
         var limite = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < limite)
         {
-            if (condicion() is { } valor) return valor;
+            if (await condicion() is { } valor) return valor;
             await Task.Delay(50, Ct);
         }
-        throw new TimeoutException("El correo no se escribió en 30 s.");
+        throw new TimeoutException(mensaje);
     }
 }

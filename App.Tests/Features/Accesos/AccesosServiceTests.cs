@@ -53,8 +53,13 @@ public class AccesosServiceTests
         Assert.NotEqual(hashAnterior, acceso.PasswordHash);
         Assert.DoesNotContain(contrasena, acceso.PasswordHash);
         Assert.NotNull(acceso.UltimoEnvioEn);
-        var fila = await despues.Correos.SingleAsync(c => c.Id == acceso.UltimoEnvioCorreoId, Ct);
-        Assert.Equal(EstadoCorreo.Enviado, fila.Estado);
+        // The sender records the delivery just after the server accepted it: wait for that condition.
+        await AccesoDescargas.Tests.Features.Portal.Portal.EsperarAsync(async () =>
+        {
+            await using var db = app.CrearDb();
+            return await db.Correos.AnyAsync(c => c.Id == acceso.UltimoEnvioCorreoId && c.Estado == EstadoCorreo.Enviado, Ct);
+        }, "el correo queda como enviado");
+        var fila = await despues.Correos.AsNoTracking().SingleAsync(c => c.Id == acceso.UltimoEnvioCorreoId, Ct);
         Assert.Null(fila.Contenido); // the password does not stay in the outbox once delivered
         Assert.True(await despues.Eventos.AnyAsync(e => e.Que == "acceso.contrasena_enviada" && e.Rfc == "MCI7306249Y1", Ct));
     }
