@@ -67,7 +67,6 @@ public class PortalBenchmark(ITestOutputHelper salida)
     private async Task PlanesFolioAsync(AppFactory app, ProveedorBaseDatos proveedor)
     {
         await using var db = app.CrearDb();
-        await using var scope = app.Services.CreateAsyncScope();
         var sql = PortalService.Filtrar(db.Comprobantes.AsNoTracking(), 1, Rfc, new(Buscar: "B-1234")).Select(c => c.Id).ToQueryString();
         salida.WriteLine("Consulta de «B-1234»:\n" + sql);
         var conexion = db.Database.GetDbConnection();
