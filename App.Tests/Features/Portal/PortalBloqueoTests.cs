@@ -1,9 +1,9 @@
 using System.Net;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 

@@ -1,10 +1,11 @@
 using AccesoDescargas.Features.Auditoria;
-using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
-using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Receptores;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Features.Accesos;
 

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
-using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Receptores;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Features.Portal;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using AccesoDescargas.Features.Accesos;
 
 namespace AccesoDescargas.Features.Portal;
 
@@ -32,7 +33,6 @@ public static class PortalExtensions
             ServiceLifetime.Singleton);
         builder.Services.AddSingleton<IngresoPortalService>();
         builder.Services.AddScoped<PortalService>();
-        builder.Services.AddScoped<ActividadPortalService>();
         builder.Services.AddSingleton<RegistroDescargas>();
         builder.Services.AddHostedService<EscritorDescargas>();
 
