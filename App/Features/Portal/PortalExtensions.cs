@@ -31,6 +31,7 @@ public static class PortalExtensions
         builder.Services.AddSingleton(sp => new InvalidarSellosInterceptor(new Lazy<SellosPortal>(sp.GetRequiredService<SellosPortal>)));
         builder.Services.ConfigureDbContext<AppDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<InvalidarSellosInterceptor>()),
             ServiceLifetime.Singleton);
+        builder.Services.AddSingleton(sp => TurnosVerificacion.DesdeAjustes(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<IngresoPortalService>();
         builder.Services.AddScoped<PortalService>();
         builder.Services.AddSingleton<RegistroDescargas>();
