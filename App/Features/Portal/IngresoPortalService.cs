@@ -114,13 +114,10 @@ public sealed class IngresoPortalService : IDisposable
                 await DevolverIntentoAsync(db, acceso.Id, bloqueoPropio);
                 return new(ResultadoIngreso.Ocupado);
             }
-            if (acceso.PasswordHash is null)
-            {
-                // "Sin contraseña": the decoy's work, then a failure like any wrong password.
-                hasher.Verificar(hashSenuelo, contrasena);
-                verificacion = VerificacionContrasena.Fallida;
-            }
-            else verificacion = hasher.Verificar(acceso.PasswordHash, contrasena);
+            // "Sin contraseña": the decoy's work, then a failure like any wrong password.
+            var hash = acceso.PasswordHash ?? hashSenuelo;
+            var resultado = await FueraDelPoolAsync(() => hasher.Verificar(hash, contrasena));
+            verificacion = acceso.PasswordHash is null ? VerificacionContrasena.Fallida : resultado;
         }
         MedirVerificacion(inicio);
 
@@ -177,6 +174,14 @@ public sealed class IngresoPortalService : IDisposable
     }
 
     private readonly record struct Intento(DateTime? BloqueoPropio);
+
+    /// <summary>
+    /// Runs a PBKDF2 on a thread of its own: ~100 ms of CPU on a thread-pool worker would leave the
+    /// pool's few workers (two on two cores) to downloads and pages for that long, and their latency
+    /// would follow the hashing load. The slots still bound how many run at once.
+    /// </summary>
+    private static Task<T> FueraDelPoolAsync<T>(Func<T> trabajo) =>
+        Task.Factory.StartNew(trabajo, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>A slot, or null when none came in time; a cancelled request also gives its try back.</summary>
     private async Task<IDisposable?> PedirTurnoAsync(int rango, CancellationToken ct)
