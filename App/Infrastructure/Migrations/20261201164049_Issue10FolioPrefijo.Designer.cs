@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AccesoDescargas.Infrastructure.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201160805_Issue10FolioPrefijo")]
+    [Migration("20261201164049_Issue10FolioPrefijo")]
     partial class Issue10FolioPrefijo
     {
         /// <inheritdoc />
