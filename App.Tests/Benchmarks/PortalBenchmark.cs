@@ -247,9 +247,7 @@ public class PortalBenchmark(ITestOutputHelper salida)
             }
             await copia.CompleteAsync(Ct);
         }
-        // What autovacuum does to a table this size within its first minute: statistics and the visibility map.
-        await using var analizar = new NpgsqlCommand("VACUUM (ANALYZE) \"Comprobantes\"", conexion) { CommandTimeout = 0 };
-        await analizar.ExecuteNonQueryAsync(Ct);
+        await MotorDelBenchmark.VacuumAsync(conexion, "Comprobantes");
     }
 
     private async Task MedirListaAsync(AppFactory app, (string, FiltroComprobantes, int, OrdenComprobantes)[]? casos = null)
