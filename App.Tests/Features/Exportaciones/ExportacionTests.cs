@@ -112,4 +112,48 @@ public class ExportacionTests
         var anonimo = await Cliente(app).GetAsync("/comprobantes.csv", Ct);
         Assert.NotEqual(HttpStatusCode.OK, anonimo.StatusCode);
     }
+
+    [Fact]
+    public async Task Las_exportaciones_respetan_los_filtros_de_saldo_pendiente_y_estado_en_el_SAT()
+    {
+        await using var app = new AppFactory();
+        var fecha = new DateTime(2025, 8, 5, 10, 0, 0);
+        var conSaldo = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "SAL", folio: "1", fecha: fecha);
+        var pagada = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, serie: "SAL", folio: "2", fecha: fecha.AddDays(1));
+        await using (var db = app.CrearDb())
+        {
+            await db.Comprobantes.Where(c => c.Id == conSaldo.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.EstadoPago, AccesoDescargas.Fiscal.EstadoPago.Parcial).SetProperty(c => c.SaldoPendiente, 500m)
+                .SetProperty(c => c.EstadoSat, AccesoDescargas.Fiscal.EstadoSat.Vigente), Ct);
+            await db.Comprobantes.Where(c => c.Id == pagada.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.EstadoPago, AccesoDescargas.Fiscal.EstadoPago.Pagada).SetProperty(c => c.SaldoPendiente, 0m)
+                .SetProperty(c => c.EstadoSat, AccesoDescargas.Fiscal.EstadoSat.Cancelado), Ct);
+        }
+
+        // The receptor's export of "Con saldo pendiente", by the link the page builds.
+        var portal = await ClienteConSesionAsync(app);
+        var enlace = new AccesoDescargas.Features.Portal.FiltroComprobantes(DateOnly.FromDateTime(fecha), DateOnly.FromDateTime(fecha.AddDays(1)), ConSaldo: true).QueryString();
+        var csv = await portal.GetStringAsync("/portal/demo/comprobantes.csv" + enlace, Ct);
+        Assert.Contains(conSaldo.Uuid, csv);
+        Assert.DoesNotContain(pagada.Uuid, csv);
+        var xlsx = MiniExcel.Query(new MemoryStream(await portal.GetByteArrayAsync("/portal/demo/comprobantes.xlsx" + enlace, Ct)), useHeaderRow: true)
+            .Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal([conSaldo.Uuid], xlsx.Select(f => (string)f["UUID"]!));
+
+        // The staff's export, by the link the Comprobantes page builds for each filter.
+        var personal = await ClienteEmisorAsync(app);
+        async Task<List<string>> ExportadosAsync(AccesoDescargas.Features.Comprobantes.FiltroComprobantes filtro)
+        {
+            var q = AccesoDescargas.Features.Comprobantes.ComprobantesService.QueryString(filtro);
+            var texto = await personal.GetStringAsync("/comprobantes.csv" + q, Ct);
+            var filas = MiniExcel.Query(new MemoryStream(await personal.GetByteArrayAsync("/comprobantes.xlsx" + q, Ct)), useHeaderRow: true)
+                .Cast<IDictionary<string, object?>>().Select(f => (string)f["UUID"]!).ToList();
+            Assert.All(filas, uuid => Assert.Contains(uuid, texto));
+            return filas;
+        }
+        var periodo = new AccesoDescargas.Features.Comprobantes.FiltroComprobantes(AppFactory.ReceptorRfc, fecha.Date, fecha.Date.AddDays(1));
+        Assert.Equal([conSaldo.Uuid], await ExportadosAsync(periodo with { ConSaldo = true }));
+        Assert.Equal([pagada.Uuid], await ExportadosAsync(periodo with { EstadoSat = "cancelado" }));
+        Assert.Equal(2, (await ExportadosAsync(periodo)).Count);
+    }
 }

@@ -26,11 +26,12 @@ public static class DescargasEndpoints
         portal.MapGet("/comprobantes/{uuid}/pdf", (HttpContext http, string uuid, ConsultasPortal consultas, IFileStore store, RegistroDescargas registro, RepresentacionService representacion) =>
             ArchivoAsync(http, uuid, pdf: true, consultas, store, registro, representacion)).ConPipelineMinimo();
         portal.MapGet("/comprobantes.zip", ZipDelFiltroAsync);
-        // The list as it is filtered on the page (desde, hasta, tipo, q), for the receptor's own records.
-        portal.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q) =>
-            await Exportacion.XlsxAsync(await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q)), Exportacion.Nombre(http.User.SesionPortal()!.Rfc), http.RequestAborted));
-        portal.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q) =>
-            await Exportacion.CsvAsync(http, (await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q))).AsAsyncEnumerable(),
+        // The list as it is filtered on the page (desde, hasta, tipo, q, saldo=pendiente), for the receptor's own records.
+        portal.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q, string? saldo) =>
+            await Exportacion.XlsxAsync(await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q, saldo == "pendiente")),
+                Exportacion.Nombre(http.User.SesionPortal()!.Rfc), http.RequestAborted));
+        portal.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, DateOnly? desde, DateOnly? hasta, string? tipo, string? q, string? saldo) =>
+            await Exportacion.CsvAsync(http, (await FilasExportacionAsync(http, db, new FiltroComprobantes(desde, hasta, tipo, q, saldo == "pendiente"))).AsAsyncEnumerable(),
                 Exportacion.Nombre(http.User.SesionPortal()!.Rfc)));
         // A refused POST answers its own status: re-executing a POST into the HTML error page would fail its antiforgery check again.
         portal.MapPost("/comprobantes.zip", ZipDeSeleccionAsync).WithMetadata(new SinPaginaDeEstado());
