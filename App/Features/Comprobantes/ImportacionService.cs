@@ -389,6 +389,7 @@ public sealed partial class ImportacionService(
             return new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
         }
     }
+
     private static ResultadoArchivo ResultadoDelPdf(ArchivoEntrante pdf, ArchivoEntrante xml, ResultadoImportacion r)
     {
         var uuid = r.Comprobante?.Uuid;
