@@ -95,8 +95,12 @@ public class ImportacionCfdiBenchmark(ITestOutputHelper salida)
         salida.WriteLine($"({MotorDelBenchmark.Carga()} al terminar)");
     }
 
+    /// <summary>BENCH_CASOS=bc runs only those cases (while profiling one); all by default.</summary>
+    private static readonly string Casos = Environment.GetEnvironmentVariable("BENCH_CASOS") ?? "abcd";
+
     private async Task MedirAsync(AppFactory app, string caso, int archivos, Func<Task<TimeSpan>> medir, Func<string>? extra = null)
     {
+        if (!Casos.Contains(caso[1])) return;
         int antes;
         await using (var db = app.CrearDb()) antes = await db.Comprobantes.CountAsync(Ct);
         GC.Collect();

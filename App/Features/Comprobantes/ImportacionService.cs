@@ -121,8 +121,26 @@ public sealed partial class ImportacionService(
 
         if (limites.ImportacionLote > 1)
         {
-            foreach (var tanda in Tandas(xmls))
-                await ImportarTandaAsync(emisor, actor, tanda, Emparejar, lote, ct);
+            // While one batch commits, the next is read, validated and stored (its rows wait for the commit before).
+            Tanda? anterior = null, actual = null;
+            try
+            {
+                foreach (var xmlsDeTanda in Tandas(xmls))
+                {
+                    actual = new Tanda(xmlsDeTanda);
+                    await PrepararTandaAsync(emisor, actual, Emparejar, ct);
+                    if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
+                    (anterior, actual) = (actual, null);
+                    anterior.Commit = GuardarFilasAsync(emisor, actor, anterior, ct);
+                }
+                if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
+            }
+            finally
+            {
+                if (anterior?.Commit is { } pendiente) await Task.WhenAny(pendiente);
+                if (anterior is not null) await anterior.DisposeAsync();
+                if (actual is not null) await actual.DisposeAsync();
+            }
         }
         else
         {
@@ -182,94 +200,155 @@ public sealed partial class ImportacionService(
         public ValueTask DisposeAsync() => Copia?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Group commit: the batch's XMLs are read one at a time (ZIP entries and browser files cannot be
-    /// read side by side), validated and stored in parallel, their folders synced once, and their rows
-    /// committed in one transaction. A file refused keeps its reason without holding back the others;
-    /// if the transaction fails, each row is tried on its own, so only what is wrong stays out. Rows
-    /// are committed only after every file they point to is durable.
-    /// </summary>
-    private async Task ImportarTandaAsync(EmisorImportacion emisor, Actor actor, List<ArchivoEntrante> tanda,
-        Func<ArchivoEntrante, string, ArchivoEntrante?> emparejar, Lote lote, CancellationToken ct)
+    /// <summary>A batch between its preparation and its end: its pieces, and the commit of its new rows once started.</summary>
+    private sealed class Tanda(List<ArchivoEntrante> xmls) : IAsyncDisposable
     {
-        var piezas = tanda.Select(x => new Pieza(x)).ToList();
-        var paralelo = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, limites.ImportacionParalelismo), CancellationToken = ct };
-        try
+        public List<Pieza> Piezas { get; } = xmls.Select(x => new Pieza(x)).ToList();
+        /// <summary>Valid XMLs, in order; of them, <see cref="Nuevas"/> have their files durable and their rows to commit.</summary>
+        public List<Pieza> Validas { get; set; } = [];
+        public List<Pieza> Nuevas { get; set; } = [];
+        /// <summary>True when the batch's rows committed together; false when they must be tried one by one.</summary>
+        public Task<bool>? Commit { get; set; }
+
+        public async ValueTask DisposeAsync()
         {
-            foreach (var p in piezas)
-                p.Resultado = await CopiarAsync(p, ct);
+            foreach (var p in Piezas) await p.DisposeAsync();
+        }
+    }
 
-            await Parallel.ForEachAsync(piezas.Where(p => p.Resultado is null), paralelo, async (p, c) =>
-            {
-                try
-                {
-                    p.Cfdi = await CfdiReader.LeerAsync(p.Copia!, emisor.Rfc, limites.XmlTamanoMaximo, c);
-                }
-                catch (CfdiRechazadoException e)
-                {
-                    p.Resultado = new(EstadoImportacion.Rechazado, e.Message);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Error al importar {Archivo}", p.Xml.Nombre);
-                    p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
-                }
-            });
+    /// <summary>
+    /// Group commit, first half: the batch's XMLs are read one at a time (ZIP entries and browser files
+    /// cannot be read side by side), validated one per core, their PDFs and XMLs stored (each file synced,
+    /// several at a time) and their folders synced once. A file refused keeps its reason without holding
+    /// back the others. Rows are committed only after every file they point to is durable.
+    /// </summary>
+    private async Task PrepararTandaAsync(EmisorImportacion emisor, Tanda tanda, Func<ArchivoEntrante, string, ArchivoEntrante?> emparejar, CancellationToken ct)
+    {
+        var piezas = tanda.Piezas;
+        var paralelo = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, limites.ImportacionParalelismo), CancellationToken = ct };
+        var porNucleo = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        foreach (var p in piezas)
+            p.Resultado = await CopiarAsync(p, ct);
 
-            var validas = piezas.Where(p => p.Resultado is null).ToList();
-            var uuids = validas.Select(p => p.Cfdi!.Uuid).Distinct().ToList();
-            Dictionary<string, Existente> existentes = [];
+        await Parallel.ForEachAsync(piezas.Where(p => p.Resultado is null), porNucleo, async (p, c) =>
+        {
             try
             {
-                await using var db = await dbFactory.CreateDbContextAsync(ct);
-                existentes = await db.Comprobantes.AsNoTracking()
-                    .Where(c => c.EmisorId == emisor.Id && uuids.Contains(c.Uuid))
-                    .Select(c => new { c.Uuid, Existente = new Existente(c.Id, c.PdfKey, c.PdfGenerado) })
-                    .ToDictionaryAsync(x => x.Uuid, x => x.Existente, ct);
+                p.Cfdi = await CfdiReader.LeerAsync(p.Copia!, emisor.Rfc, limites.XmlTamanoMaximo, c);
+            }
+            catch (CfdiRechazadoException e)
+            {
+                p.Resultado = new(EstadoImportacion.Rechazado, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Error al buscar los UUID de un lote de {Cantidad} comprobantes", validas.Count);
-                validas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
-                validas.Clear();
+                logger.LogError(e, "Error al importar {Archivo}", p.Xml.Nombre);
+                p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
             }
-            var vistos = new HashSet<string>();
-            foreach (var p in validas)
-            {
-                p.Pdf = emparejar(p.Xml, p.Cfdi!.Uuid);
-                p.Existente = existentes.GetValueOrDefault(p.Cfdi.Uuid);
-                p.Repetida = p.Existente is null && !vistos.Add(p.Cfdi.Uuid);
-            }
+        });
 
-            var nuevas = validas.Where(p => p.Existente is null && !p.Repetida).ToList();
-            var grupo = archivos.IniciarGrupo();
-            // PDFs one at a time for the same reason as the XMLs' copies; a bad PDF holds back only its XML.
-            foreach (var p in nuevas.Where(p => p.Pdf is not null))
-                p.Resultado = await GuardarPdfDeTandaAsync(p, grupo, ct);
-            nuevas.RemoveAll(p => p.Resultado is not null);
-            await Parallel.ForEachAsync(nuevas, paralelo, async (p, c) =>
-            {
-                try
-                {
-                    p.Copia!.Position = 0;
-                    p.XmlGuardado = await grupo.GuardarAsync(p.Copia, "xml", c);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Error al guardar {Archivo}", p.Xml.Nombre);
-                    p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
-                }
-            });
-            nuevas.RemoveAll(p => p.Resultado is not null);
-            if (nuevas.Count > 0)
-            {
-                await ConfirmarYGuardarAsync(emisor, actor, nuevas, grupo, ct);
-                if (nuevas.Any(p => p.Resultado!.Estado == EstadoImportacion.Importado))
-                    Despertar(conPdf: nuevas.All(p => p.PdfGuardado is not null));
-            }
+        var validas = piezas.Where(p => p.Resultado is null).ToList();
+        var uuids = validas.Select(p => p.Cfdi!.Uuid).Distinct().ToList();
+        Dictionary<string, Existente> existentes = [];
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            existentes = await db.Comprobantes.AsNoTracking()
+                .Where(c => c.EmisorId == emisor.Id && uuids.Contains(c.Uuid))
+                .Select(c => new { c.Uuid, Existente = new Existente(c.Id, c.PdfKey, c.PdfGenerado) })
+                .ToDictionaryAsync(x => x.Uuid, x => x.Existente, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Error al buscar los UUID de un lote de {Cantidad} comprobantes", validas.Count);
+            validas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
+            return;
+        }
+        var vistos = new HashSet<string>();
+        foreach (var p in validas)
+        {
+            p.Pdf = emparejar(p.Xml, p.Cfdi!.Uuid);
+            p.Existente = existentes.GetValueOrDefault(p.Cfdi.Uuid);
+            p.Repetida = p.Existente is null && !vistos.Add(p.Cfdi.Uuid);
+        }
+        tanda.Validas = validas;
 
-            // Already there (from before, or earlier in this batch): a PDF that came with it may still be attached.
-            foreach (var p in validas.Where(p => p.Existente is not null || p.Repetida))
+        var nuevas = validas.Where(p => p.Existente is null && !p.Repetida).ToList();
+        var grupo = archivos.IniciarGrupo();
+        // PDFs one at a time for the same reason as the XMLs' copies; a bad PDF holds back only its XML.
+        foreach (var p in nuevas.Where(p => p.Pdf is not null))
+            p.Resultado = await GuardarPdfDeTandaAsync(p, grupo, ct);
+        nuevas.RemoveAll(p => p.Resultado is not null);
+        await Parallel.ForEachAsync(nuevas, paralelo, async (p, c) =>
+        {
+            try
+            {
+                p.Copia!.Position = 0;
+                p.XmlGuardado = await grupo.GuardarAsync(p.Copia, "xml", c);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Error al guardar {Archivo}", p.Xml.Nombre);
+                p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
+            }
+        });
+        nuevas.RemoveAll(p => p.Resultado is not null);
+        if (nuevas.Count == 0) return;
+        try
+        {
+            await grupo.ConfirmarAsync(ct);
+            tanda.Nuevas = nuevas;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "No se pudieron asentar en disco los archivos de un lote de {Cantidad} comprobantes", nuevas.Count);
+            nuevas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
+        }
+    }
+
+    /// <summary>Group commit, second half: all the batch's new rows in one transaction (false, logged, when it fails).</summary>
+    private async Task<bool> GuardarFilasAsync(EmisorImportacion emisor, Actor actor, Tanda tanda, CancellationToken ct)
+    {
+        if (tanda.Nuevas.Count == 0) return true;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            // Hundreds of new entities: change detection once, before saving, instead of on every lookup.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var filas = tanda.Nuevas.Select(p => AgregarFila(db, emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado)).ToList();
+            // The relation rows and the saldos they change go in the same transaction as the comprobantes.
+            await SaldosFiscales.RecalcularAsync(db, emisor.Id, filas.SelectMany(c => SaldosFiscales.Afectados(c).Select(u => (c.ReceptorRfc, u))).ToHashSet(), ct);
+            await clientes.AsegurarClientesAsync(db, emisor.Id, filas.DistinctBy(c => c.ReceptorRfc).Select(c => (c.ReceptorRfc, c.ReceptorNombre)).ToList(), ct);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A concurrent import of the same UUIDs or receptors, or one row the database refuses.
+            logger.LogWarning(e, "El lote de {Cantidad} comprobantes no se guardó junto; se guardan uno por uno", tanda.Nuevas.Count);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After the batch's commit: if it failed, each row on its own (so only what is wrong stays out); then
+    /// the XMLs that were already there; then every file's result, in the upload's order.
+    /// </summary>
+    private async Task TerminarTandaAsync(EmisorImportacion emisor, Actor actor, Tanda tanda, Lote lote, CancellationToken ct)
+    {
+        await using (tanda)
+        {
+            if (tanda.Commit is { } commit && await commit)
+                tanda.Nuevas.ForEach(p => p.Resultado = Importado(Resumen(p.Cfdi!), p.PdfGuardado));
+            else
+                foreach (var p in tanda.Nuevas)
+                    p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => GuardarUnoAsync(emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado, p.Pdf, ct));
+            if (tanda.Nuevas.Any(p => p.Resultado!.Estado == EstadoImportacion.Importado))
+                Despertar(conPdf: tanda.Nuevas.All(p => p.PdfGuardado is not null));
+
+            // Already there (from before, or earlier in this upload): a PDF that came with it may still be attached.
+            foreach (var p in tanda.Validas.Where(p => p.Existente is not null || p.Repetida))
             {
                 if (p.Existente is not null)
                 {
@@ -281,13 +360,9 @@ public sealed partial class ImportacionService(
                 p.Copia!.Position = 0;
                 p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => ImportarXmlAsync(emisor, actor, p.Xml.Nombre, p.Copia, _ => p.Pdf, ct));
             }
+            foreach (var p in tanda.Piezas)
+                Agregar(lote, p.Xml, p.Pdf, p.Resultado!);
         }
-        finally
-        {
-            foreach (var p in piezas) await p.DisposeAsync();
-        }
-        foreach (var p in piezas)
-            Agregar(lote, p.Xml, p.Pdf, p.Resultado!);
     }
 
     private async Task<ResultadoImportacion?> CopiarAsync(Pieza p, CancellationToken ct)
@@ -325,45 +400,6 @@ public sealed partial class ImportacionService(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return await ProtegidoAsync(p.Xml.Nombre, () => Task.FromException<ResultadoImportacion>(e));
-        }
-    }
-
-    /// <summary>Syncs the batch's files, then commits all its rows in one transaction; if that fails, each row on its own.</summary>
-    private async Task ConfirmarYGuardarAsync(EmisorImportacion emisor, Actor actor, List<Pieza> nuevas, IGrupoDeArchivos grupo, CancellationToken ct)
-    {
-        try
-        {
-            await grupo.ConfirmarAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "No se pudieron asentar en disco los archivos de un lote de {Cantidad} comprobantes", nuevas.Count);
-            nuevas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
-            return;
-        }
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            // Hundreds of new entities: change detection once, before saving, instead of on every lookup.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var filas = nuevas.Select(p => AgregarFila(db, emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado)).ToList();
-            // The relation rows and the saldos they change go in the same transaction as the comprobantes.
-            foreach (var receptor in filas.GroupBy(c => c.ReceptorRfc))
-            {
-                await SaldosFiscales.RecalcularAsync(db, emisor.Id, receptor.Key, receptor.SelectMany(SaldosFiscales.Afectados).ToHashSet(), ct);
-                await clientes.AsegurarClienteAsync(db, emisor.Id, receptor.Key, receptor.First().ReceptorNombre, ct);
-            }
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(ct);
-            nuevas.ForEach(p => p.Resultado = Importado(Resumen(p.Cfdi!), p.PdfGuardado));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A concurrent import of the same UUIDs or receptors, or one row the database refuses: one at a time
-            // finds which, and the others still go in.
-            logger.LogWarning(e, "El lote de {Cantidad} comprobantes no se guardó junto; se guardan uno por uno", nuevas.Count);
-            foreach (var p in nuevas)
-                p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => GuardarUnoAsync(emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado, p.Pdf, ct));
         }
     }
 

@@ -42,12 +42,16 @@ public sealed class LocalFileStore : IFileStore
         public Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default) =>
             store.GuardarAsync(contenido, extension, carpetas, ct);
 
-        public Task ConfirmarAsync(CancellationToken ct = default)
+        public async Task ConfirmarAsync(CancellationToken ct = default)
         {
-            foreach (var carpeta in carpetas.Keys.Where(c => c != store.raiz)) SincronizarCarpeta(carpeta);
-            if (carpetas.ContainsKey(store.raiz)) SincronizarCarpeta(store.raiz);
+            // Side by side: the file system commits its journal once for all the folders waiting on it.
+            var paralelo = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct };
+            await Parallel.ForEachAsync(carpetas.Keys, paralelo, (carpeta, _) =>
+            {
+                SincronizarCarpeta(carpeta);
+                return ValueTask.CompletedTask;
+            });
             carpetas.Clear();
-            return Task.CompletedTask;
         }
     }
 
