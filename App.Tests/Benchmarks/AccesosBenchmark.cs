@@ -7,6 +7,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 
@@ -152,13 +153,13 @@ public class AccesosBenchmark(ITestOutputHelper salida)
             SELECT 1, rfc, @hash, 0, true, @t, @t, 0, 0, rfc FROM bench ON CONFLICT DO NOTHING;
             INSERT INTO "Clientes" ("EmisorId", "Rfc", "Nombre", "CreadoEn")
             SELECT 1, rfc, nombre, @t FROM bench ON CONFLICT DO NOTHING;
-            """, conexion);
+            """, conexion) { CommandTimeout = 0 }; // seeding on a loaded machine may take longer than the default 30 s
         insertar.Parameters.AddWithValue("hash", hash);
         insertar.Parameters.AddWithValue("t", NpgsqlDbType.TimestampTz, DateTime.SpecifyKind(ahora, DateTimeKind.Utc));
         await insertar.ExecuteNonQueryAsync(ct);
         // What autovacuum does to a table this size within its first minute: statistics, and the
         // visibility map that lets COUNT and OFFSET read the index alone. (Outside a transaction.)
-        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) \"Accesos\", \"Clientes\"", conexion);
+        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) \"Accesos\", \"Clientes\"", conexion) { CommandTimeout = 0 };
         await vacuum.ExecuteNonQueryAsync(ct);
     }
 }

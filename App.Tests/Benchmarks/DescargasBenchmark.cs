@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 
@@ -51,7 +52,7 @@ public partial class DescargasBenchmark(ITestOutputHelper salida)
         {
             var acceso = await db.Accesos.SingleOrDefaultAsync(a => a.Rfc == Rfc, Ct);
             if (acceso is null) Assert.Fail($"El acceso de {Rfc} no existe en los datos de demostración.");
-            acceso.PasswordHash = app.Services.GetRequiredService<AccesoDescargas.Features.Accesos.ContrasenaHasher>().Hash(contrasena);
+            acceso.PasswordHash = app.Services.GetRequiredService<AccesoDescargas.Contrasenas.ContrasenaHasher>().Hash(contrasena);
             acceso.Habilitado = true;
             await db.SaveChangesAsync(Ct);
         }

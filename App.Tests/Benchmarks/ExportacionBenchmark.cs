@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Tests.Features.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 

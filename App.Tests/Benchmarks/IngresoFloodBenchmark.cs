@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure.Demo;
 using AccesoDescargas.Infrastructure.Storage;
@@ -17,6 +16,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Benchmarks;
 
@@ -181,7 +181,7 @@ public class PortalBenchmark(ITestOutputHelper salida)
             await copia.CompleteAsync(Ct);
         }
         // What autovacuum does to a table this size within its first minute: statistics and the visibility map.
-        await using var analizar = new NpgsqlCommand("VACUUM (ANALYZE) \"Comprobantes\"", conexion);
+        await using var analizar = new NpgsqlCommand("VACUUM (ANALYZE) \"Comprobantes\"", conexion) { CommandTimeout = 0 };
         await analizar.ExecuteNonQueryAsync(Ct);
     }
 

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using AccesoDescargas.Features.Portal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Tests.Infrastructure;
 

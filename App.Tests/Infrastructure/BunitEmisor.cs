@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AccesoDescargas.Features.Emisores;
-using AccesoDescargas.Features.Portal;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Tests.Infrastructure;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Tests.Infrastructure;
 

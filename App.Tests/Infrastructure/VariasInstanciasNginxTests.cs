@@ -5,6 +5,7 @@ using AccesoDescargas.Infrastructure.Storage;
 using AccesoDescargas.Tests.Features.Portal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Tests.Infrastructure;
 

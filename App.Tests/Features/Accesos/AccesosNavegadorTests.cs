@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 

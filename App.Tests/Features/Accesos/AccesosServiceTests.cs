@@ -6,6 +6,7 @@ using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 
@@ -24,6 +25,56 @@ public class AccesosServiceTests
     {
         await using var db = app.CrearDb();
         return await db.Accesos.Where(a => a.Rfc == rfc).Select(a => a.Id).SingleAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Las_paginas_del_grid_recorren_todos_los_accesos_en_el_orden_elegido_sin_repetir_ni_saltar()
+    {
+        await using var app = new AppFactory();
+        int emisorId;
+        await using (var db = app.CrearDb())
+        {
+            emisorId = await db.Emisores.Where(e => e.Slug == "demo").Select(e => e.Id).SingleAsync(Ct);
+            var inicio = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+            // 23 more accesses, some with the same last sign-in so that the Id decides between them.
+            db.Accesos.AddRange(Enumerable.Range(0, 23).Select(i => new AccesoDescarga
+            {
+                EmisorId = emisorId, Rfc = $"PAG{i:D2}0101{(char)('A' + i)}A1", Origen = OrigenAcceso.Manual,
+                UltimoAccesoEn = i % 4 == 0 ? null : inicio.AddHours(i / 3),
+            }));
+            await db.SaveChangesAsync(Ct);
+        }
+        List<(int Id, string Rfc, DateTime? UltimoAccesoEn)> todos;
+        await using (var db = app.CrearDb())
+            todos = (await db.Accesos.Where(a => a.EmisorId == emisorId).Select(a => new { a.Id, a.Rfc, a.UltimoAccesoEn }).ToListAsync(Ct))
+                .Select(a => (a.Id, a.Rfc, a.UltimoAccesoEn)).ToList();
+
+        async Task<List<int>> RecorrerAsync(string? por, bool desc)
+        {
+            var vistos = new List<int>();
+            for (var pagina = 0; ; pagina++)
+            {
+                var (filas, total) = await ConScopeAsync(app, s => s.PaginaAsync(emisorId, new ConsultaAccesos(null, pagina, 7, por, desc), Ct));
+                Assert.Equal(todos.Count, total);
+                if (filas.Count == 0) return vistos;
+                vistos.AddRange(filas.Select(f => f.Id));
+            }
+        }
+
+        var porRfc = todos.OrderBy(a => a.Rfc, StringComparer.Ordinal).Select(a => a.Id).ToList();
+        Assert.Equal(porRfc, await RecorrerAsync(null, false));
+        Assert.Equal(Enumerable.Reverse(porRfc), await RecorrerAsync(null, true));
+        // By date, the Id ordering equal dates. Where "never" goes is the engine's (first on SQLite, last on PostgreSQL).
+        var porAcceso = await RecorrerAsync("UltimoAccesoEn", false);
+        Assert.Equal(todos.Select(a => a.Id).Order(), porAcceso.Order());
+        var fechas = todos.ToDictionary(a => a.Id);
+        var conFecha = porAcceso.Where(id => fechas[id].UltimoAccesoEn is not null).ToList();
+        Assert.Equal(todos.Where(a => a.UltimoAccesoEn is not null).OrderBy(a => a.UltimoAccesoEn).ThenBy(a => a.Id).Select(a => a.Id), conFecha);
+        var sinFecha = porAcceso.Where(id => fechas[id].UltimoAccesoEn is null).ToList();
+        Assert.Equal(sinFecha.Order(), sinFecha);
+        Assert.True(porAcceso.Take(sinFecha.Count).SequenceEqual(sinFecha) || porAcceso.TakeLast(sinFecha.Count).SequenceEqual(sinFecha),
+            "Los accesos sin ingreso quedan juntos, al principio o al final.");
+        Assert.Equal(Enumerable.Reverse(porAcceso), await RecorrerAsync("UltimoAccesoEn", true));
     }
 
     [Fact]

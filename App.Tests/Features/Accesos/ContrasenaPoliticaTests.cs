@@ -1,5 +1,5 @@
-using AccesoDescargas.Features.Accesos;
 using Xunit;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 

@@ -7,6 +7,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 

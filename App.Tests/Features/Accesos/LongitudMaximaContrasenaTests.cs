@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AccesoDescargas.Features.Accesos;
-using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Tests.Features.Emisores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Accesos;
 

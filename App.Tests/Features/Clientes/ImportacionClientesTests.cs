@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Tests.Features.Clientes;
 

@@ -1,5 +1,5 @@
-using AccesoDescargas.Features.Clientes;
 using Xunit;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Tests.Features.Clientes;
 

@@ -1,4 +1,3 @@
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Comprobantes;
 using Microsoft.EntityFrameworkCore;

@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using static AccesoDescargas.Tests.Features.Fiscal.CfdisFiscales;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Fiscal;
 

@@ -1,5 +1,4 @@
 using AccesoDescargas.Features.Accesos;
-using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Tests.Infrastructure;
 using Bunit;

@@ -1,9 +1,9 @@
 using System.Net;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 
@@ -41,6 +41,51 @@ public class PortalBloqueoTests(ITestOutputHelper salida)
         Assert.InRange(acceso.BloqueadoHasta!.Value, DateTime.UtcNow.AddMinutes(14), DateTime.UtcNow.AddMinutes(15));
         Assert.Null(acceso.UltimoAccesoEn);
         Assert.Equal(1, await db.Eventos.CountAsync(e => e.Que == "portal.bloqueo" && e.Rfc == AppFactory.ReceptorRfc, Ct));
+    }
+
+    [Fact]
+    public async Task Un_ingreso_que_no_consigue_turno_para_verificar_no_gasta_un_intento_ni_deja_el_bloqueo()
+    {
+        // No line: when the only hashing slot is taken, a sign-in is answered "ocupado" at once.
+        await using var app = new AppFactory(new() { ["Portal:VerificacionesSimultaneas"] = "1", ["Portal:VerificacionesEnEspera"] = "0" });
+        var servicio = app.Services.GetRequiredService<IngresoPortalService>();
+        var hasher = app.Services.GetRequiredService<ContrasenaHasher>();
+        var emisor = (await servicio.EmisorAsync("demo", Ct))!;
+        async Task<(int Intentos, DateTime? Hasta)> EstadoAsync()
+        {
+            await using var db = app.CrearDb();
+            var a = await db.Accesos.AsNoTracking().SingleAsync(a => a.Rfc == AppFactory.ReceptorRfc, Ct);
+            return (a.IntentosFallidos, a.BloqueadoHasta);
+        }
+
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(ResultadoIngreso.Fallido, (await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, $"mala-{i}", "203.0.113.9", Ct)).Resultado);
+        Assert.Equal((4, (DateTime?)null), await EstadoAsync());
+
+        var antes = hasher.Derivaciones;
+        using (var ocupado = await app.Services.GetRequiredService<TurnosVerificacion>().PedirAsync(0, Ct))
+        {
+            Assert.NotNull(ocupado);
+            // The fifth try would set the lock; with no slot the password is never checked, so neither the try nor the lock stays.
+            Assert.Equal(ResultadoIngreso.Ocupado, (await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, "mala-4", "203.0.113.9", Ct)).Resultado);
+            Assert.Equal((4, (DateTime?)null), await EstadoAsync());
+            // Nor does a right password lose anything by arriving while the slot is busy.
+            Assert.Equal(ResultadoIngreso.Ocupado, (await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword, "198.51.100.7", Ct)).Resultado);
+            Assert.Equal((4, (DateTime?)null), await EstadoAsync());
+        }
+        Assert.Equal(antes, hasher.Derivaciones);
+
+        // Once the slot is free the right password signs in, and the count starts again.
+        var correcta = await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword, "198.51.100.7", Ct);
+        Assert.Equal(ResultadoIngreso.Correcto, correcta.Resultado);
+        Assert.Equal((0, (DateTime?)null), await EstadoAsync());
+
+        // Four failures again and then one more with the slot busy: only the four count.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(ResultadoIngreso.Fallido, (await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, $"otra-{i}", "203.0.113.9", Ct)).Resultado);
+        using (await app.Services.GetRequiredService<TurnosVerificacion>().PedirAsync(0, Ct))
+            Assert.Equal(ResultadoIngreso.Ocupado, (await servicio.IngresarAsync(emisor, AppFactory.ReceptorRfc, "otra-3", "203.0.113.9", Ct)).Resultado);
+        Assert.Equal((3, (DateTime?)null), await EstadoAsync());
     }
 
     [Fact]

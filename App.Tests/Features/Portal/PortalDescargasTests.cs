@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 
@@ -188,7 +189,7 @@ public class PortalDescargasTests
             }
             await db.SaveChangesAsync(Ct);
             var acceso = await db.Accesos.SingleAsync(a => a.Rfc == rfc, Ct);
-            acceso.PasswordHash = new AccesoDescargas.Features.Accesos.ContrasenaHasher().Hash("Materiales2026");
+            acceso.PasswordHash = new AccesoDescargas.Contrasenas.ContrasenaHasher().Hash("Materiales2026");
             await db.SaveChangesAsync(Ct);
         }
         var client = await ClienteConSesionAsync(app, rfc, "Materiales2026");

@@ -1,11 +1,11 @@
 using System.Net;
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 

@@ -4,6 +4,7 @@ using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Emisores;
 using Microsoft.EntityFrameworkCore;
 using static AccesoDescargas.Tests.Features.Portal.Portal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 

@@ -1,5 +1,6 @@
 using AccesoDescargas.Features.Portal;
 using Microsoft.Extensions.Configuration;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Tests.Features.Portal;
 

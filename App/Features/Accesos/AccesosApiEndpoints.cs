@@ -3,6 +3,7 @@ using AccesoDescargas.Features.ApiKeys;
 using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Emisores;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Features.Accesos;
 
@@ -18,7 +19,7 @@ public static class AccesosApiEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<AccesoCreadoApi>, ProblemHttpResult>> CrearAsync(HttpContext http, AccesosService accesos, Portal.UrlPublica urlPublica, CancellationToken ct)
+    private static async Task<Results<Created<AccesoCreadoApi>, ProblemHttpResult>> CrearAsync(HttpContext http, AccesosService accesos, Receptores.UrlPublica urlPublica, CancellationToken ct)
     {
         CrearAccesoApi? solicitud;
         try
@@ -45,7 +46,7 @@ public static class AccesosApiEndpoints
             return ApiV1.Problema(StatusCodes.Status409Conflict, "Acceso duplicado", r.Error);
         if (r.Error is not null)
             return ApiV1.Problema(StatusCodes.Status400BadRequest, "Datos no válidos", r.Error);
-        var rfc = Clientes.Rfc.Normalizar(solicitud.Rfc);
+        var rfc = Fiscal.Rfc.Normalizar(solicitud.Rfc);
         return TypedResults.Created($"/api/v1/accesos/{Uri.EscapeDataString(rfc)}", new AccesoCreadoApi(rfc));
     }
 }

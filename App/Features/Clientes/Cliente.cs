@@ -1,4 +1,5 @@
 using AccesoDescargas.Features.Emisores;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Clientes;
 

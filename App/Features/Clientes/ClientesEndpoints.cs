@@ -37,6 +37,7 @@ public static class ClientesEndpoints
     public static WebApplicationBuilder AddClientes(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<ImportacionClientesOptions>(builder.Configuration.GetSection("Clientes:Importacion"));
+        builder.Services.AddScoped<ClientesService>();
         builder.Services.AddScoped<ImportacionClientesService>();
         builder.Services.AddSingleton<RechazosImportacion>();
         return builder;

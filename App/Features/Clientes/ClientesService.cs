@@ -4,6 +4,7 @@ using AccesoDescargas.Features.Auditoria;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Clientes;
 

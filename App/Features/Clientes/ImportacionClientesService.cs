@@ -5,6 +5,7 @@ using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Clientes;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MiniExcelLibs;
 using nietras.SeparatedValues;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Clientes;
 

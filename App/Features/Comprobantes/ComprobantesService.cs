@@ -1,14 +1,13 @@
 using AccesoDescargas.Components;
 using System.Globalization;
 using AccesoDescargas.Features.Auditoria;
-using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
-using AccesoDescargas.Features.Portal;
 using AccesoDescargas.Features.Representacion;
 using AccesoDescargas.Fiscal;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
+using AccesoDescargas.Receptores;
 
 namespace AccesoDescargas.Features.Comprobantes;
 

@@ -1,5 +1,5 @@
-using AccesoDescargas.Features.Accesos;
 using Microsoft.AspNetCore.Identity;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Features.Emisores;
 

@@ -1,3 +1,5 @@
+using AccesoDescargas.Fiscal;
+
 namespace AccesoDescargas.Features.Emisores;
 
 /// <summary>The tenant: the company that issues the CFDI and owns a portal de descargas.</summary>

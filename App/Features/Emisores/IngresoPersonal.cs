@@ -1,9 +1,9 @@
-using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Features.Emisores;
 

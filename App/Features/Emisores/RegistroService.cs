@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Features.Emisores;
 

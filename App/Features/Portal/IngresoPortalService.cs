@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using AccesoDescargas.Features.Accesos;
 using AccesoDescargas.Features.Auditoria;
-using AccesoDescargas.Features.Clientes;
 using AccesoDescargas.Features.Correos;
 using AccesoDescargas.Features.Emisores;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Receptores;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Features.Portal;
 
@@ -61,7 +63,7 @@ public sealed class IngresoPortalService : IDisposable
     private readonly SemaphoreSlim[] franjasSinAcceso = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public IngresoPortalService(IDbContextFactory<AppDbContext> dbFactory, ContrasenaHasher hasher, Outbox outbox,
-        SellosPortal sellos, EnlacesAcceso enlaces, IConfiguration config, ILogger<IngresoPortalService> logger)
+        SellosPortal sellos, EnlacesAcceso enlaces, TurnosVerificacion turnos, ILogger<IngresoPortalService> logger)
     {
         this.enlaces = enlaces;
         this.dbFactory = dbFactory;
@@ -69,10 +71,7 @@ public sealed class IngresoPortalService : IDisposable
         this.outbox = outbox;
         this.sellos = sellos;
         this.logger = logger;
-        // One core is left to pages and downloads, which need no hash.
-        var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
-        turnos = new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64),
-            TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
+        this.turnos = turnos;
         var reloj = Stopwatch.StartNew();
         hashSenuelo = hasher.Hash(ContrasenaPolitica.Generar()); // costs what a verification costs
         duracionVerificacion = reloj.Elapsed.Ticks;
@@ -102,19 +101,23 @@ public sealed class IngresoPortalService : IDisposable
         var inicio = Stopwatch.GetTimestamp();
         VerificacionContrasena verificacion;
         DateTime? bloqueoPropio;
-        using (var turno = await turnos.PedirAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
+        // The try is taken before queueing for a hashing slot, so that the slot covers only the hash:
+        // a slot held across a database write waits for that write, and a flood then starves everyone.
+        var intento = await TomarIntentoAsync(db, acceso.Id, ct);
+        if (intento is null) return new(ResultadoIngreso.Bloqueado); // locked: no hash
+        bloqueoPropio = intento.Value.BloqueoPropio;
+        using (var turno = await PedirTurnoAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
         {
-            if (turno is null) return new(await BloqueadoAsync(db, acceso.Id, ct) ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Ocupado);
-            var intento = await TomarIntentoAsync(db, acceso.Id, ct);
-            if (intento is null) return new(ResultadoIngreso.Bloqueado); // locked while this request waited: no hash
-            bloqueoPropio = intento.Value.BloqueoPropio;
-            if (acceso.PasswordHash is null)
+            if (turno is null)
             {
-                // "Sin contraseña": the decoy's work, then a failure like any wrong password.
-                hasher.Verificar(hashSenuelo, contrasena);
-                verificacion = VerificacionContrasena.Fallida;
+                // No slot in time: the password was not checked, so the try is given back.
+                await DevolverIntentoAsync(db, acceso.Id, bloqueoPropio);
+                return new(ResultadoIngreso.Ocupado);
             }
-            else verificacion = hasher.Verificar(acceso.PasswordHash, contrasena);
+            // "Sin contraseña": the decoy's work, then a failure like any wrong password.
+            var hash = acceso.PasswordHash ?? hashSenuelo;
+            var resultado = await FueraDelPoolAsync(() => hasher.Verificar(hash, contrasena));
+            verificacion = acceso.PasswordHash is null ? VerificacionContrasena.Fallida : resultado;
         }
         MedirVerificacion(inicio);
 
@@ -172,10 +175,35 @@ public sealed class IngresoPortalService : IDisposable
 
     private readonly record struct Intento(DateTime? BloqueoPropio);
 
-    private static async Task<bool> BloqueadoAsync(AppDbContext db, int accesoId, CancellationToken ct)
+    /// <summary>
+    /// Runs a PBKDF2 on a thread of its own: ~100 ms of CPU on a thread-pool worker would leave the
+    /// pool's few workers (two on two cores) to downloads and pages for that long, and their latency
+    /// would follow the hashing load. The slots still bound how many run at once.
+    /// </summary>
+    private static Task<T> FueraDelPoolAsync<T>(Func<T> trabajo) =>
+        Task.Factory.StartNew(trabajo, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>A slot, or null when none came in time; a cancelled request also gives its try back.</summary>
+    private async Task<IDisposable?> PedirTurnoAsync(int rango, CancellationToken ct)
+    {
+        try { return await turnos.PedirAsync(rango, ct); }
+        catch (OperationCanceledException) { return null; }
+    }
+
+    /// <summary>
+    /// Gives back a try taken by a request that never checked its password (no hashing slot): one
+    /// failure less, or, when that try set the lock, the lock undone with the four earlier failures kept.
+    /// </summary>
+    private static Task<int> DevolverIntentoAsync(AppDbContext db, int accesoId, DateTime? bloqueoPropio)
     {
         var ahora = DateTime.UtcNow;
-        return await db.Accesos.AnyAsync(a => a.Id == accesoId && a.BloqueadoHasta > ahora, ct);
+        return bloqueoPropio is { } hasta
+            ? db.Accesos.Where(a => a.Id == accesoId && a.BloqueadoHasta == hasta)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.BloqueadoHasta, (DateTime?)null)
+                    .SetProperty(a => a.IntentosFallidos, IntentosMaximos - 1), CancellationToken.None)
+            : db.Accesos.Where(a => a.Id == accesoId && a.IntentosFallidos > 0 && (a.BloqueadoHasta == null || a.BloqueadoHasta <= ahora))
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.IntentosFallidos, a => a.IntentosFallidos - 1), CancellationToken.None);
     }
 
     /// <summary>Whole microseconds, so the value compares equal after a round trip through any database.</summary>

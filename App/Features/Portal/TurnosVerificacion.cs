@@ -83,6 +83,18 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
         return p;
     }
 
+    /// <summary>
+    /// From settings: Portal:VerificacionesSimultaneas (default one less than the cores: one core is
+    /// left to pages and downloads, which need no hash), Portal:VerificacionesEnEspera (64) and
+    /// Portal:EsperaMaximaSegundos (10).
+    /// </summary>
+    public static TurnosVerificacion DesdeAjustes(IConfiguration config)
+    {
+        var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
+        return new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64),
+            TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
+    }
+
     private sealed record Espera(int Rango, long Orden, TaskCompletionSource<bool> Resultado);
 
     private sealed class Turno(TurnosVerificacion turnos) : IDisposable

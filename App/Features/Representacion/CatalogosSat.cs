@@ -1,3 +1,5 @@
+using AccesoDescargas.Fiscal;
+
 namespace AccesoDescargas.Features.Representacion;
 
 /// <summary>

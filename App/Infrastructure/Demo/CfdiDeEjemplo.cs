@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using AccesoDescargas.Fiscal;
 
 namespace AccesoDescargas.Infrastructure.Demo;
 

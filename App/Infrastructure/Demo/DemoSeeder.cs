@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using AccesoDescargas.Fiscal;
+using AccesoDescargas.Contrasenas;
 
 namespace AccesoDescargas.Infrastructure.Demo;
 

@@ -96,6 +96,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("EmisorId", "Rfc"), new[] { "Id" });
+
                     b.HasIndex("EmisorId", "ContrasenaCambiadaEn", "Id");
 
                     b.HasIndex("EmisorId", "UltimoAccesoEn", "Id");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201140426_Inicial")]
+    [Migration("20261201161549_Inicial")]
     partial class Inicial
     {
         /// <inheritdoc />
@@ -98,6 +98,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "Rfc")
                         .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("EmisorId", "Rfc"), new[] { "Id" });
 
                     b.HasIndex("EmisorId", "ContrasenaCambiadaEn", "Id");
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AccesoDescargas.Features.Accesos;
+namespace AccesoDescargas.Contrasenas;
 
 public static class ContrasenaPolitica
 {

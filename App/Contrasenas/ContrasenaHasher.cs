@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Cryptography.KeyDerivation;
 
-namespace AccesoDescargas.Features.Accesos;
+namespace AccesoDescargas.Contrasenas;
 
 public enum VerificacionContrasena { Fallida, Correcta, CorrectaRequiereRehash }
 

@@ -1,4 +1,4 @@
-namespace AccesoDescargas.Features.Portal;
+namespace AccesoDescargas.Receptores;
 
 /// <summary>Addresses of an emisor's portal de descargas. The sign-in link format is fixed: emails already carry it.</summary>
 public static class EnlacesPortal

@@ -1,7 +1,7 @@
 using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace AccesoDescargas.Features.Portal;
+namespace AccesoDescargas.Features.Accesos;
 
 public sealed record ActividadReciente(DateTime Cuando, string Que, string Descripcion, string? Uuid, string? Detalle, string? Ip);
 

@@ -1,4 +1,4 @@
-namespace AccesoDescargas.Features.Clientes;
+namespace AccesoDescargas.Fiscal;
 
 public sealed record RegimenFiscal(string Clave, string Descripcion, bool Fisica, bool Moral)
 {

@@ -537,7 +537,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "IX_Accesos_EmisorId_Rfc",
                 table: "Accesos",
                 columns: new[] { "EmisorId", "Rfc" },
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Accesos_EmisorId_UltimoAccesoEn_Id",

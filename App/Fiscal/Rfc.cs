@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AccesoDescargas.Features.Clientes;
+namespace AccesoDescargas.Fiscal;
 
 public enum RfcTipo { Moral, Fisica }
 
