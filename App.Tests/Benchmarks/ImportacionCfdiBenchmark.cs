@@ -22,7 +22,7 @@ namespace AccesoDescargas.Tests.Benchmarks;
 /// Each prints files/s and the process's peak working set (VmHWM, reset before each case) over what
 /// it was before the case. Run on demand (BENCH_N sets N, 2,000 by default):
 /// PRUEBAS_SOLO_SQLITE=1 ./test.sh -method "*ImportacionCfdiBenchmark*" -explicit only -showLiveOutput
-/// and for PostgreSQL: BENCH_MOTOR=PostgreSql PRUEBAS_SOLO_POSTGRES=1 ./test.sh -method "*ImportacionCfdiBenchmark*" -explicit only -showLiveOutput
+/// and for PostgreSQL (the SQLite pass runs it, with test.sh's cluster): BENCH_MOTOR=PostgreSql ./test.sh -method "*ImportacionCfdiBenchmark*" -explicit only -showLiveOutput
 /// </summary>
 [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // each case picks its engine itself
 public class ImportacionCfdiBenchmark(ITestOutputHelper salida)
