@@ -157,9 +157,6 @@ public class AccesosBenchmark(ITestOutputHelper salida)
         insertar.Parameters.AddWithValue("hash", hash);
         insertar.Parameters.AddWithValue("t", NpgsqlDbType.TimestampTz, DateTime.SpecifyKind(ahora, DateTimeKind.Utc));
         await insertar.ExecuteNonQueryAsync(ct);
-        // What autovacuum does to a table this size within its first minute: statistics, and the
-        // visibility map that lets COUNT and OFFSET read the index alone. (Outside a transaction.)
-        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) \"Accesos\", \"Clientes\"", conexion) { CommandTimeout = 0 };
-        await vacuum.ExecuteNonQueryAsync(ct);
+        await MotorDelBenchmark.VacuumAsync(conexion, "Accesos", "Clientes");
     }
 }

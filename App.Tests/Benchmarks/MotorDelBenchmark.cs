@@ -19,5 +19,27 @@ public static class MotorDelBenchmark
             $"BENCH_MOTOR={elegido}: sólo ese motor.");
     }
 
+    /// <summary>
+    /// What autovacuum does to a freshly loaded table within its first minute: statistics, and the
+    /// visibility map that lets COUNT and OFFSET read an index alone. A VACUUM that ran while another
+    /// session held an older snapshot leaves pages not all-visible, so it runs again until every page is.
+    /// </summary>
+    public static async Task VacuumAsync(Npgsql.NpgsqlConnection conexion, params string[] tablas)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        for (var intento = 0; ; intento++)
+        {
+            await using (var vacuum = new Npgsql.NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", tablas.Select(t => $"\"{t}\""))}", conexion) { CommandTimeout = 0 })
+                await vacuum.ExecuteNonQueryAsync(ct);
+            await using var estado = new Npgsql.NpgsqlCommand(
+                "SELECT coalesce(sum(relpages - relallvisible), 0)::int FROM pg_class WHERE relname = ANY(@tablas)", conexion);
+            estado.Parameters.AddWithValue("tablas", tablas);
+            var pendientes = (int)(await estado.ExecuteScalarAsync(ct))!;
+            if (pendientes == 0) return;
+            if (intento == 50) { Console.WriteLine($"VACUUM: {pendientes} páginas siguen sin ser visibles para todos."); return; }
+            await Task.Delay(50, ct);
+        }
+    }
+
     public static string Carga() => $"carga {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}";
 }

@@ -36,6 +36,73 @@ public class PortalBenchmark(ITestOutputHelper salida)
     private const string Rfc = "CAMA911215CJ0", Contrasena = "BenchClave2026";
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// Issue 10's folio search alone (a few seconds): the same list queries with folio prefixes, next to the first page
+    /// without a filter (the anchor), and each search's plan. PRUEBAS_SOLO_SQLITE=1 ./test.sh -method "*Folio*" -explicit only -showLiveOutput
+    /// (BENCH_MOTOR=PostgreSql with PRUEBAS_SOLO_POSTGRES=1 for PostgreSQL).
+    /// </summary>
+    [Theory(Explicit = true)]
+    [InlineData(ProveedorBaseDatos.Sqlite)]
+    [InlineData(ProveedorBaseDatos.PostgreSql)]
+    public async Task Busqueda_de_folio_con_50000_comprobantes_de_un_RFC(ProveedorBaseDatos proveedor)
+    {
+        MotorDelBenchmark.SaltarSiNoToca(proveedor);
+        salida.WriteLine($"== {proveedor} ({MotorDelBenchmark.Carga()})");
+        await using var app = new AppFactory(new() { ["Logging:LogLevel:Default"] = "Error" }, proveedor: proveedor);
+        app.IniciarServidor();
+        await SembrarAsync(app);
+        await MedirListaAsync(app, [
+            ("  primera página, sin filtro (ancla)  ", new(), 0, OrdenComprobantes.FechaDesc),
+            ("  folio completo 123456               ", new(Buscar: "123456"), 0, OrdenComprobantes.FechaDesc),
+            ("  prefijo serie-folio B-1234          ", new(Buscar: "B-1234"), 0, OrdenComprobantes.FechaDesc),
+            ("  prefijo serie-folio b12345          ", new(Buscar: "b12345"), 0, OrdenComprobantes.FechaDesc),
+            ("  prefijo de folio 1234               ", new(Buscar: "1234"), 0, OrdenComprobantes.FechaDesc),
+            ("  prefijo que no existe B-9           ", new(Buscar: "B-9"), 0, OrdenComprobantes.FechaDesc),
+        ]);
+        await PlanesFolioAsync(app, proveedor);
+        salida.WriteLine($"Carga al terminar: {MotorDelBenchmark.Carga()}");
+    }
+
+    /// <summary>The plan of the folio prefix search's COUNT (the page's query has the same WHERE).</summary>
+    private async Task PlanesFolioAsync(AppFactory app, ProveedorBaseDatos proveedor)
+    {
+        await using var db = app.CrearDb();
+        var sql = PortalService.Filtrar(db.Comprobantes.AsNoTracking(), 1, Rfc, new(Buscar: "B-1234")).Select(c => c.Id).ToQueryString();
+        salida.WriteLine("Consulta de «B-1234»:\n" + sql);
+        var conexion = db.Database.GetDbConnection();
+        await conexion.OpenAsync(Ct);
+        await using var comando = conexion.CreateCommand();
+        var lineas = sql.Split('\n');
+        if (proveedor == ProveedorBaseDatos.Sqlite)
+        {
+            comando.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lineas.Where(l => !l.StartsWith(".param")));
+            foreach (var linea in lineas.Where(l => l.StartsWith(".param set ")))
+            {
+                var partes = linea.Split(' ', 4);
+                object valor = partes[3].StartsWith('\'') ? partes[3].Trim('\'') : long.Parse(partes[3]);
+                comando.Parameters.Add(new SqliteParameter(partes[2], valor));
+            }
+        }
+        else
+        {
+            // Npgsql's ToQueryString declares its parameters as "-- @name='value'" comments.
+            var cuerpo = string.Join('\n', lineas.Where(l => !l.StartsWith("-- @")));
+            foreach (var linea in lineas.Where(l => l.StartsWith("-- @")))
+            {
+                var (nombre, valor) = (linea[3..linea.IndexOf('=')], linea[(linea.IndexOf('=') + 1)..]);
+                var tipo = valor.IndexOf(" (DbType", StringComparison.Ordinal);
+                if (tipo > 0) valor = valor[..tipo];
+                valor = valor.Trim('\'');
+                comando.Parameters.Add(int.TryParse(valor, out var numero)
+                    ? new NpgsqlParameter(nombre.TrimStart('@'), numero)
+                    : new NpgsqlParameter(nombre.TrimStart('@'), valor));
+            }
+            comando.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + cuerpo;
+        }
+        await using var plan = await comando.ExecuteReaderAsync(Ct);
+        while (await plan.ReadAsync(Ct)) salida.WriteLine("  " + plan.GetString(proveedor == ProveedorBaseDatos.Sqlite ? 3 : 0));
+    }
+
     [Theory(Explicit = true)]
     [InlineData(ProveedorBaseDatos.Sqlite)]
     [InlineData(ProveedorBaseDatos.PostgreSql)]
@@ -180,12 +247,10 @@ public class PortalBenchmark(ITestOutputHelper salida)
             }
             await copia.CompleteAsync(Ct);
         }
-        // What autovacuum does to a table this size within its first minute: statistics and the visibility map.
-        await using var analizar = new NpgsqlCommand("VACUUM (ANALYZE) \"Comprobantes\"", conexion) { CommandTimeout = 0 };
-        await analizar.ExecuteNonQueryAsync(Ct);
+        await MotorDelBenchmark.VacuumAsync(conexion, "Comprobantes");
     }
 
-    private async Task MedirListaAsync(AppFactory app)
+    private async Task MedirListaAsync(AppFactory app, (string, FiltroComprobantes, int, OrdenComprobantes)[]? casos = null)
     {
         SesionPortal sesion;
         await using (var db = app.CrearDb())
@@ -195,13 +260,14 @@ public class PortalBenchmark(ITestOutputHelper salida)
             sesion = new SesionPortal(acceso.Id, 1, "demo", Rfc, acceso.SelloSeguridad);
         }
         salida.WriteLine("Lista (PortalService.ListarAsync: un COUNT y una página de 25; mediana de 21):");
-        foreach (var (nombre, filtro, pagina, orden) in new (string, FiltroComprobantes, int, OrdenComprobantes)[]
+        foreach (var (nombre, filtro, pagina, orden) in casos ?? new (string, FiltroComprobantes, int, OrdenComprobantes)[]
         {
             ("  primera página, sin filtro          ", new(), 0, OrdenComprobantes.FechaDesc),
             ("  última página (OFFSET 49,975)       ", new(), 1999, OrdenComprobantes.FechaDesc),
             ("  un mes (2023-05)                    ", new(new DateOnly(2023, 5, 1), new DateOnly(2023, 5, 31)), 0, OrdenComprobantes.FechaDesc),
             ("  tipo Egreso                         ", new(Tipo: "E"), 0, OrdenComprobantes.FechaDesc),
             ("  buscar folio 123456                 ", new(Buscar: "123456"), 0, OrdenComprobantes.FechaDesc),
+            ("  prefijo serie-folio B-1234          ", new(Buscar: "B-1234"), 0, OrdenComprobantes.FechaDesc),
             ("  buscar UUID completo                ", new(Buscar: await UnUuidAsync(app)), 0, OrdenComprobantes.FechaDesc),
             ("  ordenada por total                  ", new(), 0, OrdenComprobantes.TotalDesc),
         })

@@ -215,8 +215,11 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
     /// case-insensitive prefix search (<see cref="ClientesPorNombre"/>) and the grid's order. Text
     /// columns otherwise compare as UTF-8 bytes (BINARY), which <see cref="Prefijo"/> relies on.
     /// </summary>
-    protected virtual void ConfigurarProveedor(ModelBuilder b) =>
+    protected virtual void ConfigurarProveedor(ModelBuilder b)
+    {
         b.Entity<Cliente>().Property(x => x.Nombre).UseCollation("NOCASE");
+        b.Entity<Comprobante>(e => BusquedaFolio.Configurar(e, guardadas: false, intercalacion: null));
+    }
 
     /// <summary>
     /// The emisor's clientes whose nombre starts with <paramref name="prefijo"/>, ignoring case, as

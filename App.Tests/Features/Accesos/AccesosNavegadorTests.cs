@@ -110,4 +110,101 @@ public class AccesosNavegadorTests(Navegador navegador)
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialogo).ToBeHiddenAsync();
     }
+
+    /// <summary>Issue 10: Enter in any field submits; each message shows once, by its field, and goes away when fixed; focus goes to the first field to fix.</summary>
+    [Fact]
+    public async Task Los_dialogos_de_acceso_se_envian_con_Enter_muestran_cada_error_una_vez_y_enfocan_el_primero()
+    {
+        await using var app = new AppFactory();
+        var page = await navegador.NuevaPaginaAsync(app.IniciarServidor());
+        await Navegador.IniciarSesionEmisorAsync(page);
+        await page.GotoAsync("/configuracion/cfdi-comerciales/acceso-descargas");
+        await Navegador.EsperarCircuitoAsync(page);
+
+        // Crear acceso: Enter in the last field with everything empty shows every message at once and goes back to the RFC.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crear acceso para Clientes" }).ClickAsync();
+        var dialogo = page.GetByRole(AriaRole.Dialog, new() { Name = "Crear acceso para Clientes" });
+        var rfc = dialogo.GetByLabel("RFC", new() { Exact = true });
+        var contrasena = dialogo.GetByLabel("Contraseña", new() { Exact = true });
+        var confirmacion = dialogo.GetByLabel("Confirmar contraseña", new() { Exact = true });
+        var correo = dialogo.GetByLabel("Correo electrónico (opcional)");
+        await Expect(rfc).ToBeFocusedAsync();
+        await correo.PressAsync("Enter");
+        await UnaVezAsync(dialogo, "Escriba el RFC.");
+        await UnaVezAsync(dialogo, "Escriba la contraseña.");
+        await UnaVezAsync(dialogo, "Confirme la contraseña.");
+        await Expect(rfc).ToBeFocusedAsync();
+        await Expect(rfc).ToHaveAttributeAsync("aria-invalid", "true");
+        await Navegador.CapturarAsync(page, "10-dialogo-crear-acceso-errores");
+
+        await rfc.FillAsync("xiqb891116qe4");
+        await Expect(dialogo.GetByText("Escriba el RFC.")).ToHaveCountAsync(0);
+        await correo.FillAsync("xiomara@");
+        await UnaVezAsync(dialogo, "El correo electrónico «xiomara@» no es válido.");
+        await correo.PressAsync("Enter");
+        await Expect(contrasena).ToBeFocusedAsync(); // the first field still to fix, not the RFC any more
+        await contrasena.FillAsync("corta");
+        await UnaVezAsync(dialogo, "La contraseña debe tener al menos 8 caracteres.");
+        await Expect(dialogo.GetByText("Escriba la contraseña.")).ToHaveCountAsync(0);
+        await contrasena.FillAsync("ClaveNueva2026");
+        await Expect(dialogo.GetByText("La contraseña debe tener al menos 8 caracteres.")).ToHaveCountAsync(0);
+        await confirmacion.FillAsync("ClaveNueva2027");
+        await UnaVezAsync(dialogo, "La confirmación no coincide con la contraseña.");
+        await confirmacion.FillAsync("ClaveNueva2026");
+        await Expect(dialogo.GetByText("La confirmación no coincide con la contraseña.")).ToHaveCountAsync(0);
+        await correo.FillAsync("xiomara@cliente.mx");
+        await Expect(dialogo.GetByText("no es válido", new() { Exact = false })).ToHaveCountAsync(0);
+        await Expect(dialogo.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        await correo.PressAsync("Enter");
+        await Expect(dialogo).ToBeHiddenAsync();
+        var fila = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "XIQB891116QE4" });
+        await Expect(fila).ToBeVisibleAsync();
+
+        // Editar contraseña: Enter in the confirmation saves.
+        await fila.GetByRole(AriaRole.Button, new() { Name = "Editar contraseña de XIQB891116QE4" }).ClickAsync();
+        dialogo = page.GetByRole(AriaRole.Dialog, new() { Name = "Editar contraseña" });
+        var nueva = dialogo.GetByLabel("Nueva contraseña", new() { Exact = true });
+        confirmacion = dialogo.GetByLabel("Confirmar contraseña", new() { Exact = true });
+        await confirmacion.PressAsync("Enter");
+        await UnaVezAsync(dialogo, "Escriba la contraseña.");
+        await UnaVezAsync(dialogo, "Confirme la contraseña.");
+        await Expect(nueva).ToBeFocusedAsync();
+        await nueva.FillAsync("xiqb891116qe4");
+        await UnaVezAsync(dialogo, "La contraseña no puede ser el RFC.");
+        await nueva.FillAsync("OtraClave2026");
+        await confirmacion.FillAsync("OtraClave2026");
+        await Expect(dialogo.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        await Expect(dialogo.GetByText("Confirme la contraseña.")).ToHaveCountAsync(0);
+        await confirmacion.PressAsync("Enter");
+        await Expect(dialogo).ToBeHiddenAsync();
+        await using (var db = app.CrearDb())
+        {
+            var hash = await db.Accesos.Where(a => a.Rfc == "XIQB891116QE4").Select(a => a.PasswordHash).SingleAsync(Xunit.TestContext.Current.CancellationToken);
+            Assert.Equal(VerificacionContrasena.Correcta, app.Services.GetRequiredService<ContrasenaHasher>().Verificar(hash, "OtraClave2026"));
+        }
+
+        // Enviar invitación: an empty address is refused by its field; Enter with a good one sends.
+        await fila.GetByRole(AriaRole.Button, new() { Name = "Enviar invitación a XIQB891116QE4" }).ClickAsync();
+        dialogo = page.GetByRole(AriaRole.Dialog, new() { Name = "Enviar invitación" });
+        correo = dialogo.GetByLabel("Correo electrónico", new() { Exact = true });
+        await Expect(correo).ToHaveValueAsync("xiomara@cliente.mx");
+        await correo.FillAsync("");
+        await correo.PressAsync("Enter");
+        await UnaVezAsync(dialogo, "Escriba el correo electrónico.");
+        await Expect(correo).ToBeFocusedAsync();
+        await Navegador.CapturarAsync(page, "10-dialogo-invitacion-error");
+        await correo.FillAsync("compras@cliente.mx");
+        await Expect(dialogo.GetByText("Escriba el correo electrónico.")).ToHaveCountAsync(0);
+        await correo.PressAsync("Enter");
+        await Expect(dialogo).ToBeHiddenAsync();
+        await using (var db = app.CrearDb())
+            Assert.True(await db.Correos.AnyAsync(c => c.Para == "compras@cliente.mx", Xunit.TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>The message is on screen exactly once (not also in an alert, not twice under the field).</summary>
+    internal static async Task UnaVezAsync(ILocator dialogo, string mensaje)
+    {
+        await Expect(dialogo.GetByText(mensaje, new() { Exact = true })).ToHaveCountAsync(1);
+        await Expect(dialogo.GetByText(mensaje, new() { Exact = true })).ToBeVisibleAsync();
+    }
 }

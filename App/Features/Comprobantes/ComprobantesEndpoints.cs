@@ -32,13 +32,13 @@ public static class ComprobantesEndpoints
         archivos.MapGet("/{uuid}/pdf", (string uuid, HttpContext http, AppDbContext db, IFileStore store, RepresentacionService representacion) =>
             DescargarAsync(http, uuid, pdf: true, db, store, representacion));
 
-        // The Comprobantes page's filter exported: rfc (or its start), desde, hasta (yyyy-MM-dd), tipo, estado.
-        app.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
-            await Exportacion.XlsxAsync(await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado)), Exportacion.Nombre(await RfcEmisorAsync(http, db)), http.RequestAborted))
+        // The Comprobantes page's filter exported: rfc (or its start), desde, hasta (yyyy-MM-dd), tipo, estado, q (folio or UUID, or their start).
+        app.MapGet("/comprobantes.xlsx", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado, string? q) =>
+            await Exportacion.XlsxAsync(await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado, Buscar: q)), Exportacion.Nombre(await RfcEmisorAsync(http, db)), http.RequestAborted))
             .RequireAuthorization();
-        app.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado) =>
+        app.MapGet("/comprobantes.csv", async (HttpContext http, AppDbContext db, string? rfc, DateTime? desde, DateTime? hasta, string? tipo, EstadoComprobante? estado, string? q) =>
             {
-                var filas = await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado));
+                var filas = await FilasAsync(http, db, new FiltroComprobantes(rfc, desde, hasta, tipo, estado, Buscar: q));
                 await Exportacion.CsvAsync(http, ((IQueryable<FilaExportacion>)filas).AsAsyncEnumerable(), Exportacion.Nombre(await RfcEmisorAsync(http, db)));
             })
             .RequireAuthorization();

@@ -12,7 +12,7 @@ using AccesoDescargas.Receptores;
 namespace AccesoDescargas.Features.Comprobantes;
 
 public sealed record FiltroComprobantes(string? ReceptorRfc = null, DateTime? Desde = null, DateTime? Hasta = null, string? Tipo = null, EstadoComprobante? Estado = null,
-    bool ConSaldo = false, string? EstadoSat = null);
+    bool ConSaldo = false, string? EstadoSat = null, string? Buscar = null);
 
 public sealed record ComprobanteFila(
     long Id, string Uuid, string? Serie, string? Folio, DateTime Fecha, string Tipo, decimal Total, string Moneda,
@@ -96,6 +96,7 @@ public sealed class ComprobantesService(
         if (!string.IsNullOrEmpty(filtro.Tipo)) consulta = consulta.Where(c => c.Tipo == filtro.Tipo);
         if (filtro.Estado is { } estado) consulta = consulta.Where(c => c.Estado == estado);
         if (filtro.ConSaldo) consulta = ConsultasFiscales.ConSaldoPendiente(consulta);
+        if (!string.IsNullOrWhiteSpace(filtro.Buscar)) consulta = BusquedaFolio.Filtrar(consulta, filtro.Buscar);
         consulta = filtro.EstadoSat switch
         {
             "vigente" => consulta.Where(c => c.EstadoSat == Fiscal.EstadoSat.Vigente),
@@ -194,6 +195,7 @@ public sealed class ComprobantesService(
         if (f.Estado is { } e) partes.Add("estado=" + e);
         if (f.ConSaldo) partes.Add("conSaldo=true");
         if (!string.IsNullOrEmpty(f.EstadoSat)) partes.Add("sat=" + Uri.EscapeDataString(f.EstadoSat));
+        if (!string.IsNullOrWhiteSpace(f.Buscar)) partes.Add("q=" + Uri.EscapeDataString(f.Buscar.Trim()));
         return partes.Count == 0 ? "" : "?" + string.Join('&', partes);
     }
 

@@ -134,19 +134,8 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
             q = q.Where(c => c.Tipo == f.Tipo);
         if (f.ConSaldo)
             q = ConsultasFiscales.ConSaldoPendiente(q);
-        var buscar = f.Buscar?.Trim();
-        if (!string.IsNullOrEmpty(buscar))
-        {
-            var mayus = buscar.ToUpperInvariant();
-            if (Guid.TryParse(buscar, out _))
-                q = q.Where(c => c.Uuid == mayus);
-            else
-            {
-                var sinGuion = mayus.Replace("-", "");
-                q = q.Where(c => c.Uuid.StartsWith(mayus) || c.Folio == buscar || c.Folio == mayus
-                                 || ((c.Serie ?? "") + (c.Folio ?? "")).ToUpper() == sinGuion);
-            }
-        }
+        if (!string.IsNullOrWhiteSpace(f.Buscar))
+            q = BusquedaFolio.Filtrar(q, f.Buscar);
         return q;
     }
 

@@ -307,6 +307,12 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FolioClave")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasComputedColumnSql("upper(replace(replace(coalesce(\"Folio\", ''), '-', ''), ' ', ''))", false);
+
                     b.Property<string>("FormaPago")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -382,6 +388,12 @@ namespace AccesoDescargas.Infrastructure.Migrations
                         .HasMaxLength(25)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SerieFolioClave")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(65)
+                        .HasColumnType("TEXT")
+                        .HasComputedColumnSql("upper(replace(replace(coalesce(\"Serie\", '') || coalesce(\"Folio\", ''), '-', ''), ' ', ''))", false);
+
                     b.Property<decimal>("SubTotal")
                         .HasColumnType("TEXT");
 
@@ -434,7 +446,11 @@ namespace AccesoDescargas.Infrastructure.Migrations
 
                     b.HasIndex("EmisorId", "Fecha");
 
+                    b.HasIndex("EmisorId", "FolioClave");
+
                     b.HasIndex("EmisorId", "ImportadoEn");
+
+                    b.HasIndex("EmisorId", "SerieFolioClave");
 
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
@@ -446,6 +462,10 @@ namespace AccesoDescargas.Infrastructure.Migrations
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "FolioClave");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "SerieFolioClave");
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
 

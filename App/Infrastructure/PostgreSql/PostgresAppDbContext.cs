@@ -57,6 +57,7 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
             e.Metadata.RemoveIndex([e.Metadata.FindProperty(nameof(Comprobante.EmisorId))!, e.Metadata.FindProperty(nameof(Comprobante.ReceptorRfc))!,
                 e.Metadata.FindProperty(nameof(Comprobante.Fecha))!]);
             e.HasIndex(x => new { x.EmisorId, x.ReceptorRfc, x.Fecha, x.Id });
+            BusquedaFolio.Configurar(e, guardadas: true, intercalacion: "C");
         });
         b.Entity<Cliente>(e =>
         {

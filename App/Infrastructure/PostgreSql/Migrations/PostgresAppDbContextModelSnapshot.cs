@@ -336,6 +336,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("FolioClave")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasComputedColumnSql("upper(replace(replace(coalesce(\"Folio\", ''), '-', ''), ' ', ''))", true)
+                        .UseCollation("C");
+
                     b.Property<string>("FormaPago")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -412,6 +419,13 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                         .HasMaxLength(25)
                         .HasColumnType("character varying(25)");
 
+                    b.Property<string>("SerieFolioClave")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(65)
+                        .HasColumnType("character varying(65)")
+                        .HasComputedColumnSql("upper(replace(replace(coalesce(\"Serie\", '') || coalesce(\"Folio\", ''), '-', ''), ' ', ''))", true)
+                        .UseCollation("C");
+
                     b.Property<decimal>("SubTotal")
                         .HasColumnType("numeric");
 
@@ -465,7 +479,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "Fecha");
 
+                    b.HasIndex("EmisorId", "FolioClave");
+
                     b.HasIndex("EmisorId", "ImportadoEn");
+
+                    b.HasIndex("EmisorId", "SerieFolioClave");
 
                     b.HasIndex("EmisorId", "Uuid")
                         .IsUnique();
@@ -475,6 +493,10 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.HasIndex("EmisorId", "EstadoPago", "ReceptorRfc");
 
                     b.HasIndex("EmisorId", "EstadoSat", "Fecha");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "FolioClave");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "SerieFolioClave");
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
 

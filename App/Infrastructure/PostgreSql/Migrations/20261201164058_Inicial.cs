@@ -305,7 +305,9 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     SatEsCancelable = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
                     SatEstatusCancelacion = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
                     SatValidacionEfos = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
-                    SatSolicitadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    SatSolicitadoEn = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FolioClave = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true, computedColumnSql: "upper(replace(replace(coalesce(\"Folio\", ''), '-', ''), ' ', ''))", stored: true, collation: "C"),
+                    SerieFolioClave = table.Column<string>(type: "character varying(65)", maxLength: 65, nullable: true, computedColumnSql: "upper(replace(replace(coalesce(\"Serie\", '') || coalesce(\"Folio\", ''), '-', ''), ' ', ''))", stored: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -640,6 +642,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 columns: new[] { "EmisorId", "Fecha" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_FolioClave",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "FolioClave" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_ImportadoEn",
                 table: "Comprobantes",
                 columns: new[] { "EmisorId", "ImportadoEn" });
@@ -653,6 +660,21 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 name: "IX_Comprobantes_EmisorId_ReceptorRfc_Fecha_Id",
                 table: "Comprobantes",
                 columns: new[] { "EmisorId", "ReceptorRfc", "Fecha", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_FolioClave",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "ReceptorRfc", "FolioClave" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_SerieFolioClave",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "ReceptorRfc", "SerieFolioClave" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_SerieFolioClave",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "SerieFolioClave" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_Uuid",
