@@ -14,3 +14,8 @@ public sealed class ImportacionZipS3Tests : ImportacionZipTests;
 [EnS3]
 [Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // the database work is its Local class's, already run on PostgreSQL
 public sealed class ComprobantesApiS3Tests : ComprobantesApiTests;
+
+/// <summary>Group commit with the files in S3: every PUT is durable on its own, so the batch has nothing left to sync.</summary>
+[EnS3]
+[Trait(AppFactory.BaseDatos, AppFactory.SoloSqlite)] // the database work is its Local class's, already run on PostgreSQL
+public sealed class ImportacionPorLotesS3Tests : ImportacionPorLotesTests;

@@ -53,6 +53,28 @@ public class SaldosTests
         await AfirmarSaldosEsperadosAsync(app);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Todos_en_un_zip_se_guardan_en_un_lote_y_dan_los_mismos_saldos(bool alReves)
+    {
+        await using var app = new AppFactory();
+        var nombres = alReves ? Todos.Reverse().ToArray() : Todos;
+        var zip = AccesoDescargas.Tests.Features.Comprobantes.Cfdis.Zip(nombres.Select(n => (n, File.ReadAllBytes(Ruta(n)))).ToArray());
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var r = await scope.ServiceProvider.GetRequiredService<ImportacionService>().ImportarLoteAsync(1, new Actor(AppFactory.AdminEmail, "127.0.0.1"),
+                [new ArchivoEntrante("cfdi.zip", zip.Length, _ => Task.FromResult<Stream>(new MemoryStream(zip)))], ct: Ct);
+            Assert.All(r, x => Assert.True(x.Estado == EstadoImportacion.Importado, $"{x.Archivo}: {x.Detalle}"));
+        }
+
+        await AfirmarSaldosEsperadosAsync(app);
+        await using var db = app.CrearDb();
+        Assert.Equal(2, await db.PagosAplicados.CountAsync(p => p.Comprobante!.Uuid == Pago20, Ct));
+        Assert.Equal(Factura1, await db.Relaciones.Where(r => r.Comprobante!.Uuid == Nota).Select(r => r.Uuid).SingleAsync(Ct));
+    }
+
     [Fact]
     public async Task El_pago_de_otro_receptor_que_nombra_la_factura_no_la_toca()
     {

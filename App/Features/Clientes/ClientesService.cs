@@ -202,6 +202,19 @@ public sealed partial class ClientesService(IDbContextFactory<AppDbContext> dbFa
         return true;
     }
 
+    /// <summary>
+    /// <see cref="AsegurarClienteAsync"/> for many receptors at once (an import's batch): one query finds
+    /// those that already are clientes. Each RFC once, with the name it should get if new.
+    /// </summary>
+    public async Task AsegurarClientesAsync(AppDbContext db, int emisorId, IReadOnlyCollection<(string Rfc, string? Nombre)> receptores, CancellationToken ct = default)
+    {
+        var rfcs = receptores.Select(r => r.Rfc).Where(r => !Rfc.EsGenerico(r)).Distinct().ToList();
+        if (rfcs.Count == 0) return;
+        var existentes = (await db.Clientes.Where(c => c.EmisorId == emisorId && rfcs.Contains(c.Rfc)).Select(c => c.Rfc).ToListAsync(ct)).ToHashSet();
+        foreach (var (rfc, nombre) in receptores.Where(r => !existentes.Contains(r.Rfc)).DistinctBy(r => r.Rfc))
+            await AsegurarClienteAsync(db, emisorId, rfc, nombre, ct);
+    }
+
     private static void Copiar(ClienteInput input, Cliente cliente)
     {
         cliente.Nombre = input.Nombre.Trim();

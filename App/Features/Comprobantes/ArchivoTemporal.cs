@@ -3,7 +3,10 @@ using System.Buffers;
 namespace AccesoDescargas.Features.Comprobantes;
 
 /// <summary>A file the importer refuses, with the reason for the user.</summary>
-public sealed class ArchivoRechazadoException(string mensaje) : Exception(mensaje);
+public class ArchivoRechazadoException(string mensaje) : Exception(mensaje);
+
+/// <summary>Refused for its size alone (an API answers 413 for it).</summary>
+public sealed class ArchivoDemasiadoGrandeException(string mensaje) : ArchivoRechazadoException(mensaje);
 
 /// <summary>
 /// Copies an upload (a browser stream, a multipart section, a ZIP entry: none can seek) to a seekable
@@ -25,7 +28,7 @@ public static class ArchivoTemporal
             while ((leidos = await origen.ReadAsync(buffer, ct)) > 0)
             {
                 total += leidos;
-                if (total > limite) throw new ArchivoRechazadoException(mensajeExceso);
+                if (total > limite) throw new ArchivoDemasiadoGrandeException(mensajeExceso);
                 if (destino is MemoryStream memoria && total > UmbralMemoria)
                 {
                     Directory.CreateDirectory(carpeta);

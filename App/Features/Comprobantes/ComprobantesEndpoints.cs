@@ -49,6 +49,7 @@ public static class ComprobantesEndpoints
 
         var api = app.MapApiV1();
         api.MapPost("/comprobantes", ImportarAsync);
+        api.MapPost("/comprobantes/zip", ImportarZipAsync);
         api.MapGet("/comprobantes/{uuid}", ObtenerAsync);
         return app;
     }
@@ -162,6 +163,48 @@ public static class ComprobantesEndpoints
         };
     }
 
+    /// <summary>
+    /// Bulk import: the body is a ZIP of XMLs (and PDFs paired by name or UUID, as on the page), streamed
+    /// to a temporary file; the answer lists every entry with its result. 400 when the body is not a ZIP.
+    /// </summary>
+    private static async Task<Results<Ok<ResultadoZipApi>, ProblemHttpResult>> ImportarZipAsync(
+        HttpContext http, ImportacionService importacion, IOptions<ComprobantesOptions> options, CancellationToken ct)
+    {
+        var limites = options.Value;
+        var excede = $"El ZIP excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.ZipTamanoMaximo)}.";
+        if (http.Request.ContentLength > limites.ZipTamanoMaximo)
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", excede);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limite)
+            limite.MaxRequestBodySize = limites.ZipTamanoMaximo + 1; // the copy's own limit answers first, with its message
+        if (http.Request.ContentLength == 0)
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida", "Envíe el ZIP en el cuerpo de la petición (Content-Type: application/zip).");
+
+        var actor = new Actor("api", http.Connection.RemoteIpAddress?.ToString());
+        IReadOnlyList<ResultadoArchivo> resultados;
+        try
+        {
+            resultados = await importacion.ImportarZipAsync(http.User.EmisorId(), actor, "zip", http.Request.Body, ct);
+        }
+        catch (ArchivoDemasiadoGrandeException e)
+        {
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiV1.Problema(StatusCodes.Status413PayloadTooLarge, "Archivo demasiado grande", excede);
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "ZIP rechazado", e.Message);
+        }
+        // A body cut short (the client's connection dropped mid-upload).
+        catch (Exception e) when (e is IOException or BadHttpRequestException && !ct.IsCancellationRequested)
+        {
+            return ApiV1.Problema(StatusCodes.Status400BadRequest, "Petición no válida", "No se pudo leer el cuerpo de la petición.");
+        }
+        return TypedResults.Ok(ResultadoZipApi.De(resultados));
+    }
+
     private static async Task<Results<Ok<ComprobanteApi>, ProblemHttpResult>> ObtenerAsync(
         string uuid, HttpContext http, AppDbContext db, ConsultasFiscales fiscales, CancellationToken ct)
     {
@@ -209,3 +252,18 @@ public sealed record ComprobanteApi(
         d.Paga.Select(p => p.Uuid).Distinct().ToList(),
         d.Notas.Where(n => !n.Cancelado).Select(n => n.Uuid).ToList());
 }
+
+/// <summary>The bulk import's JSON: the totals and every entry of the ZIP («archivo» is its path inside it).</summary>
+public sealed record ResultadoZipApi(int Importados, int Duplicados, int Rechazados, IReadOnlyList<ResultadoArchivoApi> Archivos)
+{
+    public static ResultadoZipApi De(IReadOnlyList<ResultadoArchivo> resultados)
+    {
+        var archivos = resultados.Select(r => new ResultadoArchivoApi(
+            r.Archivo.StartsWith("zip › ", StringComparison.Ordinal) ? r.Archivo["zip › ".Length..] : r.Archivo,
+            r.Estado switch { EstadoImportacion.Importado => "importado", EstadoImportacion.Duplicado => "duplicado", _ => "rechazado" },
+            r.Detalle, r.Uuid)).ToList();
+        return new(archivos.Count(a => a.Estado == "importado"), archivos.Count(a => a.Estado == "duplicado"), archivos.Count(a => a.Estado == "rechazado"), archivos);
+    }
+}
+
+public sealed record ResultadoArchivoApi(string Archivo, string Estado, string Detalle, string? Uuid);

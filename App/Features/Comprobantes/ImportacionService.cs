@@ -111,25 +111,319 @@ public sealed partial class ImportacionService(
         }
 
         var usados = new HashSet<ArchivoEntrante>();
-        foreach (var xml in xmls)
+        ArchivoEntrante? Emparejar(ArchivoEntrante xml, string uuid)
         {
-            ArchivoEntrante? pdfUsado = null;
-            ArchivoEntrante? Emparejar(string uuid)
-            {
-                pdfUsado = pdfs.FirstOrDefault(p => !usados.Contains(p) && MismoNombreBase(p.Nombre, xml.Nombre))
-                           ?? pdfs.FirstOrDefault(p => !usados.Contains(p) && UuidEnNombre(p.Nombre) == uuid);
-                if (pdfUsado is not null) usados.Add(pdfUsado);
-                return pdfUsado;
-            }
+            var pdf = pdfs.FirstOrDefault(p => !usados.Contains(p) && MismoNombreBase(p.Nombre, xml.Nombre))
+                      ?? pdfs.FirstOrDefault(p => !usados.Contains(p) && UuidEnNombre(p.Nombre) == uuid);
+            if (pdf is not null) usados.Add(pdf);
+            return pdf;
+        }
 
-            var resultado = await ImportarEntranteAsync(emisor, actor, xml, Emparejar, ct);
-            lote.Agregar(new(xml.Nombre, resultado.Estado, resultado.Detalle, resultado.Comprobante?.Uuid));
-            if (pdfUsado is not null)
-                lote.Agregar(ResultadoDelPdf(pdfUsado, xml, resultado));
+        if (limites.ImportacionLote > 1)
+        {
+            // While one batch commits, the next is read, validated and stored (its rows wait for the commit before).
+            Tanda? anterior = null, actual = null;
+            try
+            {
+                foreach (var xmlsDeTanda in Tandas(xmls))
+                {
+                    actual = new Tanda(xmlsDeTanda);
+                    await PrepararTandaAsync(emisor, actual, Emparejar, ct);
+                    if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
+                    (anterior, actual) = (actual, null);
+                    anterior.Commit = GuardarFilasAsync(emisor, actor, anterior, ct);
+                }
+                if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
+            }
+            finally
+            {
+                if (anterior?.Commit is { } pendiente) await Task.WhenAny(pendiente);
+                if (anterior is not null) await anterior.DisposeAsync();
+                if (actual is not null) await actual.DisposeAsync();
+            }
+        }
+        else
+        {
+            foreach (var xml in xmls)
+            {
+                ArchivoEntrante? pdfUsado = null;
+                var resultado = await ImportarEntranteAsync(emisor, actor, xml, uuid => pdfUsado = Emparejar(xml, uuid), ct);
+                Agregar(lote, xml, pdfUsado, resultado);
+            }
         }
 
         foreach (var pdf in pdfs.Where(p => !usados.Contains(p)))
             lote.Agregar(await AgregarPdfSueltoAsync(emisor, actor, pdf, ct));
+    }
+
+    private static void Agregar(Lote lote, ArchivoEntrante xml, ArchivoEntrante? pdf, ResultadoImportacion resultado)
+    {
+        lote.Agregar(new(xml.Nombre, resultado.Estado, resultado.Detalle, resultado.Comprobante?.Uuid));
+        if (pdf is not null)
+            lote.Agregar(ResultadoDelPdf(pdf, xml, resultado));
+    }
+
+    /// <summary>Batches of at most <see cref="ComprobantesOptions.ImportacionLote"/> XMLs and about 32 MB, so memory stays flat however large the upload.</summary>
+    private IEnumerable<List<ArchivoEntrante>> Tandas(List<ArchivoEntrante> xmls)
+    {
+        const long bytesPorTanda = 32 * 1024 * 1024;
+        var tanda = new List<ArchivoEntrante>();
+        long bytes = 0;
+        foreach (var xml in xmls)
+        {
+            var tamano = Math.Min(xml.Tamano ?? 0, limites.XmlTamanoMaximo);
+            if (tanda.Count > 0 && (tanda.Count >= limites.ImportacionLote || bytes + tamano > bytesPorTanda))
+            {
+                yield return tanda;
+                (tanda, bytes) = ([], 0);
+            }
+            tanda.Add(xml);
+            bytes += tamano;
+        }
+        if (tanda.Count > 0) yield return tanda;
+    }
+
+    /// <summary>One XML of a batch on its way: its seekable copy, what it says, and what became of it.</summary>
+    private sealed class Pieza(ArchivoEntrante xml) : IAsyncDisposable
+    {
+        public ArchivoEntrante Xml { get; } = xml;
+        public Stream? Copia { get; set; }
+        public CfdiDocumento? Cfdi { get; set; }
+        public ArchivoEntrante? Pdf { get; set; }
+        public Existente? Existente { get; set; }
+        /// <summary>Its UUID came earlier in the same batch: it is looked at after that one commits.</summary>
+        public bool Repetida { get; set; }
+        public ArchivoGuardado? XmlGuardado { get; set; }
+        public ArchivoGuardado? PdfGuardado { get; set; }
+        public ResultadoImportacion? Resultado { get; set; }
+
+        public ValueTask DisposeAsync() => Copia?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>A batch between its preparation and its end: its pieces, and the commit of its new rows once started.</summary>
+    private sealed class Tanda(List<ArchivoEntrante> xmls) : IAsyncDisposable
+    {
+        public List<Pieza> Piezas { get; } = xmls.Select(x => new Pieza(x)).ToList();
+        /// <summary>Valid XMLs, in order; of them, <see cref="Nuevas"/> have their files durable and their rows to commit.</summary>
+        public List<Pieza> Validas { get; set; } = [];
+        public List<Pieza> Nuevas { get; set; } = [];
+        /// <summary>True when the batch's rows committed together; false when they must be tried one by one.</summary>
+        public Task<bool>? Commit { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var p in Piezas) await p.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Group commit, first half: the batch's XMLs are read one at a time (ZIP entries and browser files
+    /// cannot be read side by side), validated one per core, their PDFs and XMLs stored (each file synced,
+    /// several at a time) and their folders synced once. A file refused keeps its reason without holding
+    /// back the others. Rows are committed only after every file they point to is durable.
+    /// </summary>
+    private async Task PrepararTandaAsync(EmisorImportacion emisor, Tanda tanda, Func<ArchivoEntrante, string, ArchivoEntrante?> emparejar, CancellationToken ct)
+    {
+        var piezas = tanda.Piezas;
+        var paralelo = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, limites.ImportacionParalelismo), CancellationToken = ct };
+        var porNucleo = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        foreach (var p in piezas)
+            p.Resultado = await CopiarAsync(p, ct);
+
+        await Parallel.ForEachAsync(piezas.Where(p => p.Resultado is null), porNucleo, async (p, c) =>
+        {
+            try
+            {
+                p.Cfdi = await CfdiReader.LeerAsync(p.Copia!, emisor.Rfc, limites.XmlTamanoMaximo, c);
+            }
+            catch (CfdiRechazadoException e)
+            {
+                p.Resultado = new(EstadoImportacion.Rechazado, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Error al importar {Archivo}", p.Xml.Nombre);
+                p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
+            }
+        });
+
+        var validas = piezas.Where(p => p.Resultado is null).ToList();
+        var uuids = validas.Select(p => p.Cfdi!.Uuid).Distinct().ToList();
+        Dictionary<string, Existente> existentes = [];
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            existentes = await db.Comprobantes.AsNoTracking()
+                .Where(c => c.EmisorId == emisor.Id && uuids.Contains(c.Uuid))
+                .Select(c => new { c.Uuid, Existente = new Existente(c.Id, c.PdfKey, c.PdfGenerado) })
+                .ToDictionaryAsync(x => x.Uuid, x => x.Existente, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Error al buscar los UUID de un lote de {Cantidad} comprobantes", validas.Count);
+            validas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
+            return;
+        }
+        var vistos = new HashSet<string>();
+        foreach (var p in validas)
+        {
+            p.Pdf = emparejar(p.Xml, p.Cfdi!.Uuid);
+            p.Existente = existentes.GetValueOrDefault(p.Cfdi.Uuid);
+            p.Repetida = p.Existente is null && !vistos.Add(p.Cfdi.Uuid);
+        }
+        tanda.Validas = validas;
+
+        var nuevas = validas.Where(p => p.Existente is null && !p.Repetida).ToList();
+        var grupo = archivos.IniciarGrupo();
+        // PDFs one at a time for the same reason as the XMLs' copies; a bad PDF holds back only its XML.
+        foreach (var p in nuevas.Where(p => p.Pdf is not null))
+            p.Resultado = await GuardarPdfDeTandaAsync(p, grupo, ct);
+        nuevas.RemoveAll(p => p.Resultado is not null);
+        await Parallel.ForEachAsync(nuevas, paralelo, async (p, c) =>
+        {
+            try
+            {
+                p.Copia!.Position = 0;
+                p.XmlGuardado = await grupo.GuardarAsync(p.Copia, "xml", c);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Error al guardar {Archivo}", p.Xml.Nombre);
+                p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
+            }
+        });
+        nuevas.RemoveAll(p => p.Resultado is not null);
+        if (nuevas.Count == 0) return;
+        try
+        {
+            await grupo.ConfirmarAsync(ct);
+            tanda.Nuevas = nuevas;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "No se pudieron asentar en disco los archivos de un lote de {Cantidad} comprobantes", nuevas.Count);
+            nuevas.ForEach(p => p.Resultado = new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar));
+        }
+    }
+
+    /// <summary>Group commit, second half: all the batch's new rows in one transaction (false, logged, when it fails).</summary>
+    private async Task<bool> GuardarFilasAsync(EmisorImportacion emisor, Actor actor, Tanda tanda, CancellationToken ct)
+    {
+        if (tanda.Nuevas.Count == 0) return true;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            // Hundreds of new entities: change detection once, before saving, instead of on every lookup.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var filas = tanda.Nuevas.Select(p => AgregarFila(db, emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado)).ToList();
+            // The relation rows and the saldos they change go in the same transaction as the comprobantes.
+            await SaldosFiscales.RecalcularAsync(db, emisor.Id, filas.SelectMany(c => SaldosFiscales.Afectados(c).Select(u => (c.ReceptorRfc, u))).ToHashSet(), ct);
+            await clientes.AsegurarClientesAsync(db, emisor.Id, filas.DistinctBy(c => c.ReceptorRfc).Select(c => (c.ReceptorRfc, c.ReceptorNombre)).ToList(), ct);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A concurrent import of the same UUIDs or receptors, or one row the database refuses.
+            logger.LogWarning(e, "El lote de {Cantidad} comprobantes no se guardó junto; se guardan uno por uno", tanda.Nuevas.Count);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After the batch's commit: if it failed, each row on its own (so only what is wrong stays out); then
+    /// the XMLs that were already there; then every file's result, in the upload's order.
+    /// </summary>
+    private async Task TerminarTandaAsync(EmisorImportacion emisor, Actor actor, Tanda tanda, Lote lote, CancellationToken ct)
+    {
+        await using (tanda)
+        {
+            if (tanda.Commit is { } commit && await commit)
+                tanda.Nuevas.ForEach(p => p.Resultado = Importado(Resumen(p.Cfdi!), p.PdfGuardado));
+            else
+                foreach (var p in tanda.Nuevas)
+                    p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => GuardarUnoAsync(emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado, p.Pdf, ct));
+            if (tanda.Nuevas.Any(p => p.Resultado!.Estado == EstadoImportacion.Importado))
+                Despertar(conPdf: tanda.Nuevas.All(p => p.PdfGuardado is not null));
+
+            // Already there (from before, or earlier in this upload): a PDF that came with it may still be attached.
+            foreach (var p in tanda.Validas.Where(p => p.Existente is not null || p.Repetida))
+            {
+                if (p.Existente is not null)
+                {
+                    var existente = p.Existente;
+                    p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => DuplicadoAsync(emisor, actor, existente, Resumen(p.Cfdi!), p.Pdf, ct));
+                    continue;
+                }
+                // Its twin earlier in the batch committed (a duplicate) or was refused (then this one may go in).
+                p.Copia!.Position = 0;
+                p.Resultado = await ProtegidoAsync(p.Xml.Nombre, () => ImportarXmlAsync(emisor, actor, p.Xml.Nombre, p.Copia, _ => p.Pdf, ct));
+            }
+            foreach (var p in tanda.Piezas)
+                Agregar(lote, p.Xml, p.Pdf, p.Resultado!);
+        }
+    }
+
+    private async Task<ResultadoImportacion?> CopiarAsync(Pieza p, CancellationToken ct)
+    {
+        if (p.Xml.Tamano > limites.XmlTamanoMaximo)
+            return new(EstadoImportacion.Rechazado, limites.MensajeXmlExcede);
+        try
+        {
+            await using var flujo = await p.Xml.AbrirAsync(ct);
+            p.Copia = await ArchivoTemporal.CopiarAsync(flujo, limites.XmlTamanoMaximo, temporales, limites.MensajeXmlExcede, ct);
+            return null;
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return new(EstadoImportacion.Rechazado, e.Message);
+        }
+        catch (InvalidDataException)
+        {
+            return new(EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.");
+        }
+    }
+
+    private async Task<ResultadoImportacion?> GuardarPdfDeTandaAsync(Pieza p, IGrupoDeArchivos grupo, CancellationToken ct)
+    {
+        try
+        {
+            p.PdfGuardado = await GuardarPdfAsync(p.Pdf!, ct, grupo);
+            return null;
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            // The XML is fine but its PDF is not: nothing is imported, so the pair can be fixed and sent again.
+            return new(EstadoImportacion.Rechazado, "PDF: " + e.Message, Resumen(p.Cfdi!));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return await ProtegidoAsync(p.Xml.Nombre, () => Task.FromException<ResultadoImportacion>(e));
+        }
+    }
+
+    /// <summary>One file's failure becomes its result with a reason, never the whole upload's.</summary>
+    private async Task<ResultadoImportacion> ProtegidoAsync(string nombre, Func<Task<ResultadoImportacion>> importar)
+    {
+        try
+        {
+            return await importar();
+        }
+        catch (ArchivoRechazadoException e)
+        {
+            return new(EstadoImportacion.Rechazado, e.Message);
+        }
+        catch (InvalidDataException)
+        {
+            return new(EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One bad file must not end the whole upload; the user sees which one failed.
+            logger.LogError(e, "Error al importar {Archivo}", nombre);
+            return new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
+        }
     }
 
     private static ResultadoArchivo ResultadoDelPdf(ArchivoEntrante pdf, ArchivoEntrante xml, ResultadoImportacion r)
@@ -150,25 +444,11 @@ public sealed partial class ImportacionService(
     {
         if (xml.Tamano > limites.XmlTamanoMaximo)
             return new(EstadoImportacion.Rechazado, limites.MensajeXmlExcede);
-        try
+        return await ProtegidoAsync(xml.Nombre, async () =>
         {
             await using var flujo = await xml.AbrirAsync(ct);
             return await ImportarXmlAsync(emisor, actor, xml.Nombre, flujo, pdfPara, ct);
-        }
-        catch (ArchivoRechazadoException e)
-        {
-            return new(EstadoImportacion.Rechazado, e.Message);
-        }
-        catch (InvalidDataException)
-        {
-            return new(EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // One bad file must not end the whole upload; the user sees which one failed.
-            logger.LogError(e, "Error al importar {Archivo}", xml.Nombre);
-            return new(EstadoImportacion.Rechazado, MensajeErrorAlGuardar);
-        }
+        });
     }
 
     private async Task<ResultadoImportacion> ImportarXmlAsync(
@@ -209,34 +489,53 @@ public sealed partial class ImportacionService(
         }
         xml.Position = 0;
         var guardado = await archivos.GuardarAsync(xml, "xml", ct);
+        var r = await GuardarUnoAsync(emisor, actor, nombre, cfdi, guardado, pdf, pdfEntrante, ct);
+        if (r.Estado == EstadoImportacion.Importado) Despertar(conPdf: pdf is not null);
+        return r;
+    }
 
+    private void Despertar(bool conPdf)
+    {
+        // Without a PDF, the representación impresa is generated in the background, off this request.
+        if (!conPdf) representacion.Despertar();
+        refrescoSat.Despertar(); // its status at SAT, right after import
+    }
+
+    /// <summary>Commits one comprobante whose files are stored; a concurrent import that committed the same UUID first makes it a duplicate.</summary>
+    private async Task<ResultadoImportacion> GuardarUnoAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiDocumento cfdi,
+        ArchivoGuardado guardado, ArchivoGuardado? pdf, ArchivoEntrante? pdfEntrante, CancellationToken ct)
+    {
+        var resumen = Resumen(cfdi);
         for (var intento = 1; ; intento++)
         {
             try
             {
-                await GuardarFilaAsync(emisor, actor, nombre, cfdi, guardado, pdf, ct);
-                break;
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var comprobante = AgregarFila(db, emisor, actor, nombre, cfdi, guardado, pdf);
+                // The relation rows and the saldos they change go in the same SaveChanges as the comprobante.
+                await SaldosFiscales.RecalcularAsync(db, emisor.Id, comprobante.ReceptorRfc, SaldosFiscales.Afectados(comprobante), ct);
+                await clientes.AsegurarClienteAsync(db, emisor.Id, comprobante.ReceptorRfc, comprobante.ReceptorNombre, ct);
+                await db.SaveChangesAsync(ct);
+                return Importado(resumen, pdf);
             }
             catch (DbUpdateException e) when (ErroresBaseDatos.EsViolacionDeUnicidad(e))
             {
                 // A concurrent import committed first: either this same UUID (a duplicate after all) or the
                 // same new receptor's cliente, which now exists, so one more attempt goes through.
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
-                existente = await BuscarExistente.Para(db)(db, emisor.Id, cfdi.Uuid);
+                var existente = await BuscarExistente.Para(db)(db, emisor.Id, cfdi.Uuid);
                 if (existente is not null) return await DuplicadoAsync(emisor, actor, existente, resumen, pdfEntrante, ct);
                 if (intento == 2) throw;
             }
         }
-        // Without a PDF, the representación impresa is generated in the background, off this request.
-        if (pdf is null) representacion.Despertar();
-        refrescoSat.Despertar(); // its status at SAT, right after import
-
-        return new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
     }
 
-    private async Task GuardarFilaAsync(EmisorImportacion emisor, Actor actor, string nombre, CfdiDocumento cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf, CancellationToken ct)
+    private static ResultadoImportacion Importado(ComprobanteResumen resumen, ArchivoGuardado? pdf) =>
+        new(EstadoImportacion.Importado, pdf is null ? "Importado sin PDF." : "Importado con su PDF.", resumen, pdf is not null);
+
+    /// <summary>The comprobante's row with its relation rows and its audit event, added to <paramref name="db"/>; the caller recomputes saldos and saves.</summary>
+    private static Comprobante AgregarFila(AppDbContext db, EmisorImportacion emisor, Actor actor, string nombre, CfdiDocumento cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var comprobante = new Comprobante
         {
             EmisorId = emisor.Id,
@@ -259,13 +558,10 @@ public sealed partial class ImportacionService(
             XmlKey = guardado.Key, XmlSize = guardado.Size, XmlSha256 = guardado.Sha256,
             PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
         };
-        // The relation rows and the saldos they change go in the same SaveChanges as the comprobante.
         SaldosFiscales.LeerRelaciones(comprobante, cfdi);
         db.Comprobantes.Add(comprobante);
-        await SaldosFiscales.RecalcularAsync(db, emisor.Id, comprobante.ReceptorRfc, SaldosFiscales.Afectados(comprobante), ct);
-        await clientes.AsegurarClienteAsync(db, emisor.Id, comprobante.ReceptorRfc, comprobante.ReceptorNombre, ct);
         Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", comprobante.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
-        await db.SaveChangesAsync(ct);
+        return comprobante;
     }
 
     private async Task<ResultadoImportacion> DuplicadoAsync(
@@ -313,6 +609,10 @@ public sealed partial class ImportacionService(
         {
             return new(pdfEntrante.Nombre, EstadoImportacion.Rechazado, e.Message, uuid);
         }
+        catch (InvalidDataException)
+        {
+            return new(pdfEntrante.Nombre, EstadoImportacion.Rechazado, "El archivo está dañado dentro del ZIP y no se pudo leer.", uuid);
+        }
     }
 
     /// <summary>False when the comprobante got an uploaded PDF meanwhile: the first upload wins.</summary>
@@ -326,7 +626,7 @@ public sealed partial class ImportacionService(
         return true;
     }
 
-    private async Task<ArchivoGuardado> GuardarPdfAsync(ArchivoEntrante pdf, CancellationToken ct)
+    private async Task<ArchivoGuardado> GuardarPdfAsync(ArchivoEntrante pdf, CancellationToken ct, IGrupoDeArchivos? grupo = null)
     {
         var excede = limites.MensajePdfExcede;
         if (pdf.Tamano > limites.PdfTamanoMaximo) throw new ArchivoRechazadoException(excede);
@@ -335,7 +635,7 @@ public sealed partial class ImportacionService(
         if (!await EsPdfAsync(copia, ct))
             throw new ArchivoRechazadoException($"El archivo {NombreCorto(pdf.Nombre)} no es un PDF válido.");
         copia.Position = 0;
-        return await archivos.GuardarAsync(copia, "pdf", ct);
+        return grupo is null ? await archivos.GuardarAsync(copia, "pdf", ct) : await grupo.GuardarAsync(copia, "pdf", ct);
     }
 
     // PDF readers accept the "%PDF-" header anywhere in the first 1024 bytes.
@@ -346,11 +646,25 @@ public sealed partial class ImportacionService(
         return inicio.AsSpan(0, n).IndexOf("%PDF-"u8) >= 0;
     }
 
-    private async Task ImportarZipAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante zip, Lote lote, CancellationToken ct)
+    /// <summary>
+    /// The bulk API: a ZIP of XMLs (and their PDFs), each entry with its result. Throws
+    /// <see cref="ArchivoRechazadoException"/>, before anything is imported, when the ZIP itself is refused
+    /// (not a ZIP, too large, too many entries or bytes, empty). <paramref name="zip"/> is read once, to its end.
+    /// </summary>
+    public async Task<IReadOnlyList<ResultadoArchivo>> ImportarZipAsync(int emisorId, Actor actor, string nombre, Stream zip, CancellationToken ct = default)
+    {
+        var emisor = await EmisorAsync(emisorId, ct);
+        var lote = new Lote(1, null);
+        await ImportarZipAsync(emisor, actor, new ArchivoEntrante(nombre, null, _ => Task.FromResult(zip)), lote, ct, rechazarEntero: true);
+        return lote.Resultados;
+    }
+
+    private async Task ImportarZipAsync(EmisorImportacion emisor, Actor actor, ArchivoEntrante zip, Lote lote, CancellationToken ct, bool rechazarEntero = false)
     {
         var excede = $"El ZIP excede el tamaño máximo permitido de {ComprobantesOptions.Megas(limites.ZipTamanoMaximo)}.";
         if (zip.Tamano > limites.ZipTamanoMaximo)
         {
+            if (rechazarEntero) throw new ArchivoDemasiadoGrandeException(excede);
             lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, excede));
             return;
         }
@@ -391,13 +705,15 @@ public sealed partial class ImportacionService(
             rechazadas.ForEach(lote.Agregar);
             await ImportarGrupoAsync(emisor, actor, grupo, lote, ct);
         }
-        catch (ArchivoRechazadoException e)
+        catch (ArchivoRechazadoException e) when (!rechazarEntero)
         {
             lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, e.Message));
         }
         catch (InvalidDataException)
         {
-            lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, "El archivo no es un ZIP válido o está dañado."));
+            const string noValido = "El archivo no es un ZIP válido o está dañado.";
+            if (rechazarEntero) throw new ArchivoRechazadoException(noValido);
+            lote.Agregar(new(zip.Nombre, EstadoImportacion.Rechazado, noValido));
         }
         finally
         {

@@ -15,6 +15,14 @@ public interface IFileStore
     /// <summary>Streams <paramref name="contenido"/> to the store; the returned key is valid only after this completes.</summary>
     Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default);
 
+    /// <summary>
+    /// Starts a group of files stored together (an import's batch): each is complete under its key when
+    /// the group's <see cref="IGrupoDeArchivos.GuardarAsync"/> returns, and all of them are durable once
+    /// <see cref="IGrupoDeArchivos.ConfirmarAsync"/> returns. A store whose writes are durable one by one
+    /// (an object store) has nothing left to confirm.
+    /// </summary>
+    IGrupoDeArchivos IniciarGrupo() => new GrupoInmediato(this);
+
     /// <summary>Opens a stored file for reading, or null when the key is unknown. Prefer <see cref="AbrirAsync"/>: on an object store this one blocks.</summary>
     Stream? Abrir(string key);
 
@@ -45,4 +53,20 @@ public interface IFileStore
 
     /// <summary>When the file was last written (a store that reuses an existing file refreshes it), or null when the key is unknown.</summary>
     Task<DateTime?> ModificadoEnAsync(string key, CancellationToken ct = default);
+}
+
+/// <summary>Files written together; the caller commits rows that point to them only after <see cref="ConfirmarAsync"/>. Safe to use from several threads.</summary>
+public interface IGrupoDeArchivos
+{
+    Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default);
+
+    /// <summary>Makes every file stored through this group durable (on a local disk, their folders' entries).</summary>
+    Task ConfirmarAsync(CancellationToken ct = default);
+}
+
+internal sealed class GrupoInmediato(IFileStore store) : IGrupoDeArchivos
+{
+    public Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default) => store.GuardarAsync(contenido, extension, ct);
+
+    public Task ConfirmarAsync(CancellationToken ct = default) => Task.CompletedTask;
 }

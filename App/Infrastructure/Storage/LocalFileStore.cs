@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -25,7 +26,36 @@ public sealed class LocalFileStore : IFileStore
     /// <summary>Where files being written wait for their rename.</summary>
     public string CarpetaTemporal => temporales;
 
-    public async Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default)
+    public Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default) =>
+        GuardarAsync(contenido, extension, carpetasPendientes: null, ct);
+
+    /// <summary>
+    /// Each file is flushed and renamed as it comes, but its folder is synced once for the whole group
+    /// when it is confirmed: with many files in a few folders that is one sync per folder instead of one per file.
+    /// </summary>
+    public IGrupoDeArchivos IniciarGrupo() => new Grupo(this);
+
+    private sealed class Grupo(LocalFileStore store) : IGrupoDeArchivos
+    {
+        private readonly ConcurrentDictionary<string, byte> carpetas = new();
+
+        public Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, CancellationToken ct = default) =>
+            store.GuardarAsync(contenido, extension, carpetas, ct);
+
+        public async Task ConfirmarAsync(CancellationToken ct = default)
+        {
+            // Side by side: the file system commits its journal once for all the folders waiting on it.
+            var paralelo = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct };
+            await Parallel.ForEachAsync(carpetas.Keys, paralelo, (carpeta, _) =>
+            {
+                SincronizarCarpeta(carpeta);
+                return ValueTask.CompletedTask;
+            });
+            carpetas.Clear();
+        }
+    }
+
+    private async Task<ArchivoGuardado> GuardarAsync(Stream contenido, string extension, ConcurrentDictionary<string, byte>? carpetasPendientes, CancellationToken ct)
     {
         extension = ClaveArchivo.Normalizar(extension);
 
@@ -66,12 +96,24 @@ public sealed class LocalFileStore : IFileStore
                 // Written "now" again: the start-up sweep spares recent files, so a file left over by a
                 // crash and reused here cannot be swept while the row that will point to it commits.
                 File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
+                // In a group the existing file may be another group's, renamed but not yet confirmed: sync its folder too.
+                carpetasPendientes?.TryAdd(carpeta, 0);
+                carpetasPendientes?.TryAdd(raiz, 0);
             }
             else
             {
                 File.Move(temporal, final, overwrite: true);
-                SincronizarCarpeta(carpeta);
-                if (carpetaNueva) SincronizarCarpeta(raiz);
+                if (carpetasPendientes is null)
+                {
+                    SincronizarCarpeta(carpeta);
+                    if (carpetaNueva) SincronizarCarpeta(raiz);
+                }
+                else
+                {
+                    // The root too, always: the shard folder may be new to another group that has not confirmed yet.
+                    carpetasPendientes.TryAdd(carpeta, 0);
+                    carpetasPendientes.TryAdd(raiz, 0);
+                }
             }
             return new ArchivoGuardado(key, tamano, sha);
         }
