@@ -101,19 +101,15 @@ public sealed class IngresoPortalService : IDisposable
         var inicio = Stopwatch.GetTimestamp();
         VerificacionContrasena verificacion;
         DateTime? bloqueoPropio;
-        // The try is taken before queueing for a hashing slot, so that the slot covers only the hash:
-        // a slot held across a database write waits for that write, and a flood then starves everyone.
-        var intento = await TomarIntentoAsync(db, acceso.Id, ct);
-        if (intento is null) return new(ResultadoIngreso.Bloqueado); // locked: no hash
-        bloqueoPropio = intento.Value.BloqueoPropio;
+        // The try is taken once the slot is held, not before queueing: tries taken in the line would count
+        // as failures while they wait, so a few simultaneous right passwords could lock their own access
+        // (tried: 8 at once, 3 refused). A request that gets no slot has taken no try.
         using (var turno = await PedirTurnoAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
         {
-            if (turno is null)
-            {
-                // No slot in time: the password was not checked, so the try is given back.
-                await DevolverIntentoAsync(db, acceso.Id, bloqueoPropio);
-                return new(ResultadoIngreso.Ocupado);
-            }
+            if (turno is null) return new(await BloqueadoAsync(db, acceso.Id, ct) ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Ocupado);
+            var intento = await TomarIntentoAsync(db, acceso.Id, ct);
+            if (intento is null) return new(ResultadoIngreso.Bloqueado); // locked while this request waited: no hash
+            bloqueoPropio = intento.Value.BloqueoPropio;
             // "Sin contraseña": the decoy's work, then a failure like any wrong password.
             var hash = acceso.PasswordHash ?? hashSenuelo;
             var resultado = await FueraDelPoolAsync(() => hasher.Verificar(hash, contrasena));
@@ -183,27 +179,17 @@ public sealed class IngresoPortalService : IDisposable
     private static Task<T> FueraDelPoolAsync<T>(Func<T> trabajo) =>
         Task.Factory.StartNew(trabajo, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <summary>A slot, or null when none came in time; a cancelled request also gives its try back.</summary>
+    /// <summary>A slot, or null when none came in time (or the request was cancelled while waiting).</summary>
     private async Task<IDisposable?> PedirTurnoAsync(int rango, CancellationToken ct)
     {
         try { return await turnos.PedirAsync(rango, ct); }
         catch (OperationCanceledException) { return null; }
     }
 
-    /// <summary>
-    /// Gives back a try taken by a request that never checked its password (no hashing slot): one
-    /// failure less, or, when that try set the lock, the lock undone with the four earlier failures kept.
-    /// </summary>
-    private static Task<int> DevolverIntentoAsync(AppDbContext db, int accesoId, DateTime? bloqueoPropio)
+    private static async Task<bool> BloqueadoAsync(AppDbContext db, int accesoId, CancellationToken ct)
     {
         var ahora = DateTime.UtcNow;
-        return bloqueoPropio is { } hasta
-            ? db.Accesos.Where(a => a.Id == accesoId && a.BloqueadoHasta == hasta)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.BloqueadoHasta, (DateTime?)null)
-                    .SetProperty(a => a.IntentosFallidos, IntentosMaximos - 1), CancellationToken.None)
-            : db.Accesos.Where(a => a.Id == accesoId && a.IntentosFallidos > 0 && (a.BloqueadoHasta == null || a.BloqueadoHasta <= ahora))
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.IntentosFallidos, a => a.IntentosFallidos - 1), CancellationToken.None);
+        return await db.Accesos.AnyAsync(a => a.Id == accesoId && a.BloqueadoHasta > ahora, ct);
     }
 
     /// <summary>Whole microseconds, so the value compares equal after a round trip through any database.</summary>
