@@ -186,8 +186,9 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
                 await receptor.ReloadAsync(new() { Timeout = 90_000 });
                 await Expect(receptor).ToHaveURLAsync(new Regex("/portal/demo$")); // still signed in, not sent to ingresar
                 await Navegador.EsperarCircuitoAsync(receptor);
-                var (otroXml, otroXmlBytes) = await DescargarAsync(receptor, $"Descargar XML de {nombre}");
-                var (otroPdf, otroPdfBytes) = await DescargarAsync(receptor, $"Descargar PDF de {nombre}");
+                // The same bound for the downloads: nginx tries the dead instance first for each of them too.
+                var (otroXml, otroXmlBytes) = await DescargarAsync(receptor, $"Descargar XML de {nombre}", 90_000);
+                var (otroPdf, otroPdfBytes) = await DescargarAsync(receptor, $"Descargar PDF de {nombre}", 90_000);
                 Assert.Equal(archivoXml, otroXml);
                 Assert.Equal(xml, otroXmlBytes);
                 Assert.Equal(archivoPdf, otroPdf);
@@ -228,9 +229,10 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
     }
 
     /// <summary>Clicks a download link as the receptor does and returns the saved file.</summary>
-    private static async Task<(string Archivo, byte[] Bytes)> DescargarAsync(IPage page, string enlace)
+    private static async Task<(string Archivo, byte[] Bytes)> DescargarAsync(IPage page, string enlace, float? limiteMs = null)
     {
-        var descarga = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = enlace, Exact = true }).ClickAsync());
+        var descarga = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = enlace, Exact = true }).ClickAsync(),
+            new() { Timeout = limiteMs });
         Assert.Null(await descarga.FailureAsync());
         return (descarga.SuggestedFilename, await File.ReadAllBytesAsync((await descarga.PathAsync())!, Ct));
     }
