@@ -34,7 +34,7 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
             Servicios = s => s.AddSingleton<IStartupFilter, IpDePrueba>(),
         };
         var baseUrl = new Uri(app.IniciarServidor());
-        var (legitimos, objetivos) = await SembrarAsync(app);
+        var (legitimos, objetivos, calentamiento) = await SembrarAsync(app);
         var uuid = (await Portal.AgregarComprobanteAsync(app, AppFactory.ReceptorRfc)).Uuid;
         var hasher = app.Services.GetRequiredService<ContrasenaHasher>();
 
@@ -42,6 +42,7 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         Assert.Equal(HttpStatusCode.Redirect, (await Portal.IngresarAsync(descargador, AppFactory.ReceptorRfc, AppFactory.ReceptorPassword)).StatusCode);
         var urlXml = $"/portal/demo/comprobantes/{uuid}/xml";
         for (var i = 0; i < 200; i++) await DescargarAsync(descargador, urlXml); // warm-up
+        await CalentarAsync(baseUrl, calentamiento);
 
         var sinCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), null);
 
@@ -167,21 +168,64 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         return $"{l}{azar.Next(50, 99):00}{azar.Next(1, 12):00}{azar.Next(1, 28):00}{letras[azar.Next(26)]}{azar.Next(10)}{letras[azar.Next(26)]}";
     }
 
-    /// <summary>The legitimate receptors' accesses and 400 other accesses that the flood targets (one hash each kind: same password).</summary>
-    private static async Task<(List<string> Legitimos, List<string> Objetivos)> SembrarAsync(AppFactory app)
+    /// <summary>
+    /// The legitimate receptors' accesses, 400 other accesses that the flood targets, and 8 that only
+    /// the warm-up uses (one hash each kind: same password).
+    /// </summary>
+    private static async Task<(List<string> Legitimos, List<string> Objetivos, List<string> Calentamiento)> SembrarAsync(AppFactory app)
     {
+        const int Objetivos = 400, Calentamiento = 8;
         var hasher = app.Services.GetRequiredService<ContrasenaHasher>();
         var hashReal = hasher.Hash(ContrasenaReal);
         var hashOtro = hasher.Hash("OtraClave-Desconocida-2026");
         var azar = new Random(9);
         var rfcs = new HashSet<string>();
-        while (rfcs.Count < Legitimos + 400) rfcs.Add(RfcAlAzar(azar));
+        while (rfcs.Count < Legitimos + Objetivos + Calentamiento) rfcs.Add(RfcAlAzar(azar));
         var todos = rfcs.ToList();
         await using var db = app.CrearDb();
         var emisorId = await db.Emisores.Where(e => e.Slug == "demo").Select(e => e.Id).SingleAsync(Ct);
-        db.Accesos.AddRange(todos.Select((rfc, i) => new AccesoDescarga { EmisorId = emisorId, Rfc = rfc, PasswordHash = i < Legitimos ? hashReal : hashOtro }));
+        db.Accesos.AddRange(todos.Select((rfc, i) => new AccesoDescarga
+        {
+            EmisorId = emisorId, Rfc = rfc, PasswordHash = i < Legitimos || i >= Legitimos + Objetivos ? hashReal : hashOtro,
+        }));
         await db.SaveChangesAsync(Ct);
-        return (todos[..Legitimos], todos[Legitimos..]);
+        return (todos[..Legitimos], todos[Legitimos..(Legitimos + Objetivos)], todos[(Legitimos + Objetivos)..]);
+    }
+
+    /// <summary>
+    /// Before anything is measured, every path the flood takes runs a few dozen times (wrong passwords
+    /// for accesses and for RFCs without one, right ones, the locked answer), from IPs the run does not
+    /// use again; then the JIT must go quiet. Otherwise the measured phase would also pay the
+    /// one-time tier-up compilation of those paths, which a server that has been running has done.
+    /// </summary>
+    private static async Task CalentarAsync(Uri baseUrl, IReadOnlyList<string> accesos)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, 16), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (n, ct) =>
+        {
+            using var http = Cliente(baseUrl, $"10.77.0.{n + 1}");
+            var azar = new Random(1000 + n);
+            var rfc = accesos[n % accesos.Count];
+            using (var r = await Portal.IngresarAsync(http, rfc, ContrasenaReal)) { }
+            var token = Portal.Token(await http.GetStringAsync("/portal/demo/ingresar", ct));
+            for (var i = 0; i < 6; i++)
+            {
+                using var r = await http.PostAsync("/portal/demo/ingresar", new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["_handler"] = "ingreso", ["__RequestVerificationToken"] = token,
+                    ["Input.Rfc"] = i % 2 == 0 ? rfc : RfcAlAzar(azar), ["Input.Contrasena"] = $"Calentando{i}",
+                }), ct);
+            }
+        });
+        var anterior = -1L;
+        var reloj = Stopwatch.StartNew();
+        using var sondeo = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (reloj.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var compilados = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (compilados == anterior) return;
+            anterior = compilados;
+            await sondeo.WaitForNextTickAsync(Ct);
+        }
     }
 
     private sealed class IpDePrueba : IStartupFilter

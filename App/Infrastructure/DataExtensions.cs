@@ -50,7 +50,7 @@ public static class DataExtensions
                 DataDirectory.CrearArchivoPrivado(data.Combine("accesodescargas.db"));
                 connectionString = $"Data Source={data.Combine("accesodescargas.db")};Foreign Keys=True";
             }
-            builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(EsperaBloqueoSqlite.Instancia));
             builder.Services.AddSingleton<ContextosAgrupados, ContextosAgrupados.De<AppDbContext>>();
         }
 

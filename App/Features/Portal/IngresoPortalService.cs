@@ -172,12 +172,17 @@ public sealed class IngresoPortalService : IDisposable
     private readonly record struct Intento(DateTime? BloqueoPropio);
 
     /// <summary>
-    /// Runs a PBKDF2 on a thread of its own: ~100 ms of CPU on a thread-pool worker would leave the
-    /// pool's few workers (two on two cores) to downloads and pages for that long, and their latency
-    /// would follow the hashing load. The slots still bound how many run at once.
+    /// Runs a PBKDF2 on a thread of its own, at the lowest CPU priority: ~150 ms of CPU on a thread-pool
+    /// worker would leave the pool's few workers (two on two cores) to downloads and pages for that
+    /// long, and at normal priority the hash would take its share of a core from them. At the lowest
+    /// priority it runs on the CPU that pages and downloads leave idle. The slots still bound how many run at once.
     /// </summary>
     private static Task<T> FueraDelPoolAsync<T>(Func<T> trabajo) =>
-        Task.Factory.StartNew(trabajo, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() =>
+        {
+            PrioridadHilo.Minima();
+            return trabajo();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>A slot, or null when none came in time (or the request was cancelled while waiting).</summary>
     private async Task<IDisposable?> PedirTurnoAsync(int rango, CancellationToken ct)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AccesoDescargas.Features.Portal;
 
 /// <summary>
@@ -5,9 +7,16 @@ namespace AccesoDescargas.Features.Portal;
 /// recent failures of its client and of its RFC: 0 for a receptor who simply signs in); the lowest
 /// rank is served first, and when the line is full a newcomer with a lower rank takes the place of
 /// the worst one waiting. A flood of wrong passwords thus gets only the slots nobody else wants.
+/// <para>Among equal ranks the line is first come, first served while it moves; once its oldest has
+/// waited <see cref="EsperaParaInvertir"/>, the newest is served first (adaptive LIFO). A flood's first
+/// posts carry rank 0 like any receptor's, and a line of them served in order would make every
+/// receptor who arrives after them wait out the whole line; served newest first, a receptor waits
+/// about one verification, and the stale posts are the ones that time out.</para>
 /// </summary>
 public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan esperaMaxima)
 {
+    public static readonly TimeSpan EsperaParaInvertir = TimeSpan.FromSeconds(1);
+
     private readonly object cerrojo = new();
     private readonly List<Espera> esperando = [];
     private int libres = permisos >= 1 ? permisos : throw new ArgumentOutOfRangeException(nameof(permisos));
@@ -31,7 +40,7 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
                 esperando[peor].Resultado.TrySetResult(false);
                 esperando.RemoveAt(peor);
             }
-            mia = new Espera(rango, llegadas++, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+            mia = new Espera(rango, llegadas++, Stopwatch.GetTimestamp(), new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
             esperando.Add(mia);
         }
 
@@ -67,19 +76,24 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
         }
     }
 
+    /// <summary>The lowest rank; among its equals the earliest, or the newest once the earliest has waited too long.</summary>
     private int Mejor()
     {
         var m = 0;
         for (var i = 1; i < esperando.Count; i++)
-            if (esperando[i].Rango < esperando[m].Rango) m = i; // the list is in arrival order: ties go to the earliest
+            if (esperando[i].Rango < esperando[m].Rango) m = i; // the list is in arrival order: m is the earliest of its rank
+        if (Stopwatch.GetElapsedTime(esperando[m].Llegada) < EsperaParaInvertir) return m;
+        for (var i = esperando.Count - 1; i > m; i--)
+            if (esperando[i].Rango == esperando[m].Rango) return i;
         return m;
     }
 
+    /// <summary>The highest rank; among its equals the earliest, the one least likely to be served in time.</summary>
     private int Peor()
     {
         var p = 0;
         for (var i = 1; i < esperando.Count; i++)
-            if (esperando[i].Rango >= esperando[p].Rango) p = i;
+            if (esperando[i].Rango > esperando[p].Rango) p = i;
         return p;
     }
 
@@ -90,12 +104,12 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
     /// </summary>
     public static TurnosVerificacion DesdeAjustes(IConfiguration config)
     {
-        var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
+        var permisos = config.GetValue("Portal:VerificacionesSimultaneas", 0) is > 0 and var n ? n : Environment.ProcessorCount;
         return new TurnosVerificacion(permisos, config.GetValue("Portal:VerificacionesEnEspera", 64),
             TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
     }
 
-    private sealed record Espera(int Rango, long Orden, TaskCompletionSource<bool> Resultado);
+    private sealed record Espera(int Rango, long Orden, long Llegada, TaskCompletionSource<bool> Resultado);
 
     private sealed class Turno(TurnosVerificacion turnos) : IDisposable
     {
