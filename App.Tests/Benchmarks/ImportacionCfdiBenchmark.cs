@@ -109,14 +109,16 @@ public class ImportacionCfdiBenchmark(ITestOutputHelper salida)
         var memoriaAntes = Environment.WorkingSet;
         ReiniciarPicoRss();
         var asignados = GC.GetTotalAllocatedBytes();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var tiempo = await medir();
+        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var pico = PicoRss();
         var asignadosMb = (GC.GetTotalAllocatedBytes() - asignados) / 1048576.0;
         int despues;
         await using (var db = app.CrearDb()) despues = await db.Comprobantes.CountAsync(Ct);
         Assert.Equal(archivos, despues - antes); // every file imported, none twice
         salida.WriteLine($"{caso}: {archivos:N0} en {tiempo.TotalSeconds:N2} s = {archivos / tiempo.TotalSeconds:N0} archivos/s; " +
-                         $"pico del proceso +{(pico - memoriaAntes) / 1048576.0:N0} MB sobre {memoriaAntes / 1048576.0:N0} MB; asignado {asignadosMb:N0} MB{extra?.Invoke()}");
+                         $"pico del proceso +{(pico - memoriaAntes) / 1048576.0:N0} MB sobre {memoriaAntes / 1048576.0:N0} MB; asignado {asignadosMb:N0} MB; CPU del proceso {cpu.TotalMilliseconds / archivos:N2} ms por archivo{extra?.Invoke()}");
     }
 
     private static async Task<TimeSpan> CronometrarAsync(Func<Task> accion)

@@ -24,6 +24,42 @@ public static class BaseDePrueba
 #pragma warning restore EF1002
     }
 
+    /// <summary>
+    /// From now on the database refuses every row of <paramref name="tabla"/> whose <paramref name="columna"/> is
+    /// <paramref name="valor"/> (whichever way it is inserted), until <see cref="QuitarFallaAsync"/>.
+    /// </summary>
+    public static async Task FallarAlInsertarAsync(AppDbContext db, string tabla, string mensaje, string columna, string valor)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        // Names and values come from the test itself, never from input.
+#pragma warning disable EF1002
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                $"CREATE FUNCTION falla_{tabla}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"{columna}\" = '{valor}' THEN RAISE EXCEPTION '{mensaje}'; END IF; RETURN NEW; END $$;", ct);
+            await db.Database.ExecuteSqlRawAsync($"CREATE TRIGGER falla BEFORE INSERT ON \"{tabla}\" FOR EACH ROW EXECUTE FUNCTION falla_{tabla}();", ct);
+        }
+        else
+            await db.Database.ExecuteSqlRawAsync(
+                $"CREATE TRIGGER falla BEFORE INSERT ON {tabla} WHEN NEW.\"{columna}\" = '{valor}' BEGIN SELECT RAISE(ABORT, '{mensaje}'); END;", ct);
+#pragma warning restore EF1002
+    }
+
+    /// <summary>Undoes <see cref="FallarAlInsertarAsync(AppDbContext, string, string, string, string)"/>.</summary>
+    public static async Task QuitarFallaAsync(AppDbContext db, string tabla)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+#pragma warning disable EF1002
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync($"DROP TRIGGER falla ON \"{tabla}\";", ct);
+            await db.Database.ExecuteSqlRawAsync($"DROP FUNCTION falla_{tabla}();", ct);
+        }
+        else
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER falla;", ct);
+#pragma warning restore EF1002
+    }
+
     /// <summary>The app's database disappears under it (a lost volume, a dropped database); the app keeps running.</summary>
     public static async Task PerderAsync(AppFactory app)
     {

@@ -65,8 +65,17 @@ public static class SaldosFiscales
     public static Task RecalcularAsync(AppDbContext db, int emisorId, string receptorRfc, IReadOnlyCollection<string> uuids, CancellationToken ct) =>
         RecalcularAsync(db, emisorId, uuids.Select(u => (receptorRfc, u)).ToHashSet(), ct);
 
-    /// <summary>The same for invoices of several receptors at once (an import's batch): three queries in all.</summary>
-    public static async Task RecalcularAsync(AppDbContext db, int emisorId, IReadOnlySet<(string ReceptorRfc, string Uuid)> afectadas, CancellationToken ct)
+    /// <summary>The same for invoices of several receptors at once: three queries in all.</summary>
+    public static Task RecalcularAsync(AppDbContext db, int emisorId, IReadOnlySet<(string ReceptorRfc, string Uuid)> afectadas, CancellationToken ct) =>
+        RecalcularAsync(db, emisorId, afectadas, sinSeguimiento: [], ct);
+
+    /// <summary>
+    /// The same, where <paramref name="sinSeguimiento"/> are new comprobantes (with their relation rows) the
+    /// caller inserts itself, outside the context's change tracker (an import's batch): they count like
+    /// the tracked ones, and their own saldo is set on them. Stored invoices it changes are tracked, for the caller's SaveChanges.
+    /// </summary>
+    public static async Task RecalcularAsync(AppDbContext db, int emisorId, IReadOnlySet<(string ReceptorRfc, string Uuid)> afectadas,
+        IReadOnlyCollection<Comprobante> sinSeguimiento, CancellationToken ct)
     {
         if (afectadas.Count == 0) return;
         var lista = afectadas.Select(a => a.Uuid).Distinct().ToList();
@@ -75,7 +84,7 @@ public static class SaldosFiscales
         var varios = rfcs.Count > 1;
         bool Afectada(string rfc, string uuid) => afectadas.Contains((rfc, uuid));
 
-        var nuevos = db.ChangeTracker.Entries<Comprobante>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var nuevos = db.ChangeTracker.Entries<Comprobante>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).Concat(sinSeguimiento).ToList();
         var consulta = db.Comprobantes.Where(c => c.EmisorId == emisorId && lista.Contains(c.Uuid) && c.Tipo == "I");
         var facturas = (await (varios ? consulta.Where(c => rfcs.Contains(c.ReceptorRfc)) : consulta.Where(c => c.ReceptorRfc == unico)).ToListAsync(ct))
             .Where(c => Afectada(c.ReceptorRfc, c.Uuid)).ToList();
@@ -104,8 +113,10 @@ public static class SaldosFiscales
             .Where(x => Afectada(x.Nota.ReceptorRfc, x.Nota.Uuid) && Cuenta(x.Nota.ComprobanteId, x.Cancelado)).Select(x => x.Nota).ToList();
         // What this SaveChanges is about to insert (a new pago or nota, or the backfill's rows) counts too.
         pagos.AddRange(db.ChangeTracker.Entries<PagoAplicado>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .Concat(sinSeguimiento.SelectMany(c => c.PagosAplicados))
             .Where(p => p.EmisorId == emisorId && Afectada(p.ReceptorRfc, p.IdDocumento) && p.Comprobante is { EsCancelado: false }));
         notas.AddRange(db.ChangeTracker.Entries<CfdiRelacion>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .Concat(sinSeguimiento.SelectMany(c => c.Relaciones))
             .Where(r => r.EmisorId == emisorId && r.TipoRelacion == "01" && Afectada(r.ReceptorRfc, r.Uuid)
                         && r.Comprobante is { Tipo: "E", EsCancelado: false })
             .Select(r => new Nota(r.Uuid, r.ReceptorRfc, r.Comprobante!.Id, r.Comprobante.Total, r.Comprobante.Moneda)));

@@ -8,8 +8,8 @@ using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Tests.Infrastructure;
 using static AccesoDescargas.Tests.Features.Comprobantes.Cfdis;
 
 namespace AccesoDescargas.Tests.Features.Comprobantes;
@@ -18,28 +18,15 @@ public class AlmacenamientoAtomicoTests
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    /// <summary>Fails the commit of a new comprobante once armed: the files are already in the store by then.</summary>
-    private sealed class FallaAlGuardar : SaveChangesInterceptor
-    {
-        public volatile bool Armada;
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData e, InterceptionResult<int> result, CancellationToken ct = default)
-        {
-            if (Armada && e.Context!.ChangeTracker.Entries<Comprobante>().Any(x => x.State == EntityState.Added))
-                throw new IOException("disco lleno (falla inyectada)");
-            return ValueTask.FromResult(result);
-        }
-    }
-
     [Fact]
     public async Task Una_falla_entre_el_archivo_y_la_fila_no_deja_comprobante_cliente_ni_evento_y_se_informa()
     {
-        var falla = new FallaAlGuardar();
         // The PDF worker would be writing the demo's PDFs through the same temporary folders while this test looks at them.
         await using var baseApp = new AppFactory(new() { ["Representacion:EnSegundoPlano"] = "false" });
-        await using var app = baseApp.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(falla))));
-        _ = app.Services; // starts the host (and the demo seed) before arming
-        falla.Armada = true;
+        var app = baseApp;
+        // The commit of a new comprobante fails, whichever way its row is written: the files are already in the store by then.
+        await using (var antes = app.CrearDb())
+            await BaseDePrueba.FallarAlInsertarAsync(antes, "Comprobantes", "disco lleno");
         var uuid = Guid.NewGuid();
 
         IReadOnlyList<ResultadoArchivo> r;
@@ -61,7 +48,8 @@ public class AlmacenamientoAtomicoTests
         var importacion = Path.Combine(baseApp.DataDir, "tmp");
         Assert.True(!Directory.Exists(importacion) || !Directory.EnumerateFiles(importacion, "*", SearchOption.AllDirectories).Any());
 
-        falla.Armada = false;
+        await using (var db2 = app.CrearDb())
+            await BaseDePrueba.QuitarFallaAsync(db2, "Comprobantes");
         await using var scope2 = app.Services.CreateAsyncScope();
         var otraVez = await scope2.ServiceProvider.GetRequiredService<ImportacionService>().ImportarLoteAsync(1, new Actor("prueba", null),
             [Archivo("FA-1.xml", Xml(uuid, "XIQB891116QE4")), Archivo("FA-1.pdf", Pdf)], ct: Ct);

@@ -8,8 +8,8 @@ using AccesoDescargas.Features.Comprobantes;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using AccesoDescargas.Tests.Infrastructure;
 using static AccesoDescargas.Tests.Features.Comprobantes.Cfdis;
 
 namespace AccesoDescargas.Tests.Features.Comprobantes;
@@ -107,48 +107,33 @@ public class ImportacionPorLotesTests
             Assert.Equal((filas, eventos), (await db.Comprobantes.CountAsync(Ct), await db.Eventos.CountAsync(Ct)));
     }
 
-    /// <summary>Fails every save that would insert the comprobante with this UUID: its batch's, and its own when tried alone.</summary>
-    private sealed class FallaConUuid : SaveChangesInterceptor
-    {
-        public volatile string? Uuid;
-        public int Fallas;
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData e, InterceptionResult<int> result, CancellationToken ct = default)
-        {
-            if (Uuid is { } uuid && e.Context!.ChangeTracker.Entries<Comprobante>().Any(x => x.State == EntityState.Added && x.Entity.Uuid == uuid))
-            {
-                Interlocked.Increment(ref Fallas);
-                throw new DbUpdateException("disco lleno (falla inyectada)");
-            }
-            return ValueTask.FromResult(result);
-        }
-    }
-
     [Fact]
     public async Task Un_lote_cuyo_commit_falla_no_deja_filas_sin_archivo_guarda_a_sus_companeros_y_la_siguiente_importacion_completa_lo_que_falta()
     {
-        var falla = new FallaConUuid();
-        await using var app = new AppFactory(LotesDeTres)
-        {
-            Servicios = s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(falla), ServiceLifetime.Singleton),
-        };
+        await using var app = new AppFactory(LotesDeTres);
         var uuids = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid()).ToArray();
         var zip = Zip(uuids.Select((u, i) => ($"F-{i}.xml", Bytes(Xml(u, folio: i.ToString())))).ToArray());
-        falla.Uuid = Clave(uuids[4]); // the second batch: F-3, F-4, F-5
+        var fallida = Clave(uuids[4]); // the second batch: F-3, F-4, F-5
+        // The database refuses that one row, like a full disk would: the batch's insert and the file's own retry both fail.
+        await using (var db = app.CrearDb())
+            await BaseDePrueba.FallarAlInsertarAsync(db, "Comprobantes", "disco lleno", nameof(Comprobante.Uuid), fallida);
 
         var r = await ImportarZipAsync(app, zip);
 
-        Assert.True(falla.Fallas >= 2, "the batch's commit and the file's own retry should both have failed");
         Assert.Equal((EstadoImportacion.Rechazado, ImportacionService.MensajeErrorAlGuardar), (r["F-4.xml"].Estado, r["F-4.xml"].Detalle));
         Assert.All(r.Where(x => x.Key != "F-4.xml"), x => Assert.Equal(EstadoImportacion.Importado, x.Value.Estado));
         await using (var db = app.CrearDb())
         {
-            Assert.False(await db.Comprobantes.AnyAsync(c => c.Uuid == falla.Uuid, Ct));
-            Assert.False(await db.Eventos.AnyAsync(e => e.Uuid == falla.Uuid, Ct));
+            Assert.False(await db.Comprobantes.AnyAsync(c => c.Uuid == fallida, Ct));
+            Assert.False(await db.Eventos.AnyAsync(e => e.Uuid == fallida, Ct));
+            // Its batch mates were saved one by one, each with its audit event.
+            var companeros = new[] { uuids[3], uuids[5] }.Select(Clave).ToList();
+            Assert.Equal(2, await db.Eventos.CountAsync(e => e.Que == "comprobante.importado" && companeros.Contains(e.Uuid!), Ct));
         }
         await AfirmarQueCadaFilaTieneSusArchivosAsync(app);
 
-        falla.Uuid = null;
+        await using (var db = app.CrearDb())
+            await BaseDePrueba.QuitarFallaAsync(db, "Comprobantes");
         var otraVez = await ImportarZipAsync(app, zip);
 
         Assert.Equal(EstadoImportacion.Importado, otraVez["F-4.xml"].Estado);

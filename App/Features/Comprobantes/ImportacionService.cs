@@ -8,6 +8,7 @@ using AccesoDescargas.Fiscal.Sat;
 using AccesoDescargas.Infrastructure;
 using AccesoDescargas.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AccesoDescargas.Features.Comprobantes;
@@ -121,7 +122,8 @@ public sealed partial class ImportacionService(
 
         if (limites.ImportacionLote > 1)
         {
-            // While one batch commits, the next is read, validated and stored (its rows wait for the commit before).
+            // While one batch's XMLs are stored and its rows committed, the next is read and validated (and its PDFs stored:
+            // they are read from the upload). A batch's files and rows wait for the batch before to end.
             Tanda? anterior = null, actual = null;
             try
             {
@@ -131,7 +133,13 @@ public sealed partial class ImportacionService(
                     await PrepararTandaAsync(emisor, actual, Emparejar, ct);
                     if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
                     (anterior, actual) = (actual, null);
-                    anterior.Commit = GuardarFilasAsync(emisor, actor, anterior, ct);
+                    // On the thread pool: SQLite's provider runs "async" commands synchronously, which would put the commit back in line.
+                    var tanda = anterior;
+                    anterior.Commit = Task.Run(async () =>
+                    {
+                        await GuardarXmlsAsync(tanda, ct);
+                        return await GuardarFilasAsync(emisor, actor, tanda, ct);
+                    }, ct);
                 }
                 if (anterior is not null) await TerminarTandaAsync(emisor, actor, anterior, lote, ct);
             }
@@ -207,6 +215,9 @@ public sealed partial class ImportacionService(
         /// <summary>Valid XMLs, in order; of them, <see cref="Nuevas"/> have their files durable and their rows to commit.</summary>
         public List<Pieza> Validas { get; set; } = [];
         public List<Pieza> Nuevas { get; set; } = [];
+        /// <summary>The new XMLs whose PDF (if any) is stored, to store and commit; the group their files go to.</summary>
+        public List<Pieza> PorGuardar { get; set; } = [];
+        public IGrupoDeArchivos? Grupo { get; set; }
         /// <summary>True when the batch's rows committed together; false when they must be tried one by one.</summary>
         public Task<bool>? Commit { get; set; }
 
@@ -217,15 +228,15 @@ public sealed partial class ImportacionService(
     }
 
     /// <summary>
-    /// Group commit, first half: the batch's XMLs are read one at a time (ZIP entries and browser files
-    /// cannot be read side by side), validated one per core, their PDFs and XMLs stored (each file synced,
-    /// several at a time) and their folders synced once. A file refused keeps its reason without holding
-    /// back the others. Rows are committed only after every file they point to is durable.
+    /// Group commit, first part: the batch's XMLs are read one at a time (ZIP entries and browser files
+    /// cannot be read side by side) into seekable copies, validated one per core, looked up in one query,
+    /// and the new ones' PDFs stored. A file refused keeps its reason without holding back the others.
+    /// Then <see cref="GuardarXmlsAsync"/> and <see cref="GuardarFilasAsync"/>: rows are committed only
+    /// after every file they point to is durable.
     /// </summary>
     private async Task PrepararTandaAsync(EmisorImportacion emisor, Tanda tanda, Func<ArchivoEntrante, string, ArchivoEntrante?> emparejar, CancellationToken ct)
     {
         var piezas = tanda.Piezas;
-        var paralelo = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, limites.ImportacionParalelismo), CancellationToken = ct };
         var porNucleo = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
         foreach (var p in piezas)
             p.Resultado = await CopiarAsync(p, ct);
@@ -279,6 +290,18 @@ public sealed partial class ImportacionService(
         foreach (var p in nuevas.Where(p => p.Pdf is not null))
             p.Resultado = await GuardarPdfDeTandaAsync(p, grupo, ct);
         nuevas.RemoveAll(p => p.Resultado is not null);
+        (tanda.Grupo, tanda.PorGuardar) = (grupo, nuevas);
+    }
+
+    /// <summary>
+    /// Group commit, middle: the batch's XMLs (their copies, not the upload: this runs while the next batch is
+    /// read) stored side by side, each synced, and then their folders synced once. Only then are their rows committed.
+    /// </summary>
+    private async Task GuardarXmlsAsync(Tanda tanda, CancellationToken ct)
+    {
+        var (grupo, nuevas) = (tanda.Grupo, tanda.PorGuardar);
+        if (grupo is null || nuevas.Count == 0) return;
+        var paralelo = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, limites.ImportacionParalelismo), CancellationToken = ct };
         await Parallel.ForEachAsync(nuevas, paralelo, async (p, c) =>
         {
             try
@@ -306,21 +329,36 @@ public sealed partial class ImportacionService(
         }
     }
 
-    /// <summary>Group commit, second half: all the batch's new rows in one transaction (false, logged, when it fails).</summary>
+    /// <summary>
+    /// Group commit, second half: all the batch's new rows in one transaction (false, logged, when it fails).
+    /// The comprobantes, their relation rows and their audit events are written as multi-row INSERTs
+    /// (<see cref="InsercionPorLotes"/>), untracked; SaveChanges is left with what is not new: the stored
+    /// invoices whose saldo changes, and the new receptors' clientes and accesses.
+    /// </summary>
     private async Task<bool> GuardarFilasAsync(EmisorImportacion emisor, Actor actor, Tanda tanda, CancellationToken ct)
     {
         if (tanda.Nuevas.Count == 0) return true;
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            // Hundreds of new entities: change detection once, before saving, instead of on every lookup.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var filas = tanda.Nuevas.Select(p => AgregarFila(db, emisor, actor, p.Xml.Nombre, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado)).ToList();
+            var filas = tanda.Nuevas.Select(p => CrearFila(emisor, p.Cfdi!, p.XmlGuardado!, p.PdfGuardado)).ToList();
+            var eventos = tanda.Nuevas.Zip(filas, (p, c) => Evento(emisor, actor, p.Xml.Nombre, c)).ToList();
             // The relation rows and the saldos they change go in the same transaction as the comprobantes.
-            await SaldosFiscales.RecalcularAsync(db, emisor.Id, filas.SelectMany(c => SaldosFiscales.Afectados(c).Select(u => (c.ReceptorRfc, u))).ToHashSet(), ct);
+            await SaldosFiscales.RecalcularAsync(db, emisor.Id, filas.SelectMany(c => SaldosFiscales.Afectados(c).Select(u => (c.ReceptorRfc, u))).ToHashSet(), filas, ct);
             await clientes.AsegurarClientesAsync(db, emisor.Id, filas.DistinctBy(c => c.ReceptorRfc).Select(c => (c.ReceptorRfc, c.ReceptorNombre)).ToList(), ct);
-            db.ChangeTracker.DetectChanges();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var transaccion = tx.GetDbTransaction();
+            await InsercionPorLotes.InsertarEntidadesAsync(db, filas, c => c.Uuid, transaccion, ct);
+            foreach (var c in filas)
+            {
+                c.Relaciones.ForEach(r => r.ComprobanteId = c.Id);
+                c.PagosAplicados.ForEach(p => p.ComprobanteId = c.Id);
+            }
+            await InsercionPorLotes.InsertarEntidadesAsync(db, filas.SelectMany(c => c.Relaciones).ToList(), transaccion, ct);
+            await InsercionPorLotes.InsertarEntidadesAsync(db, filas.SelectMany(c => c.PagosAplicados).ToList(), transaccion, ct);
+            await InsercionPorLotes.InsertarEntidadesAsync(db, eventos, transaccion, ct);
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -536,6 +574,18 @@ public sealed partial class ImportacionService(
     /// <summary>The comprobante's row with its relation rows and its audit event, added to <paramref name="db"/>; the caller recomputes saldos and saves.</summary>
     private static Comprobante AgregarFila(AppDbContext db, EmisorImportacion emisor, Actor actor, string nombre, CfdiDocumento cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf)
     {
+        var comprobante = CrearFila(emisor, cfdi, guardado, pdf);
+        db.Comprobantes.Add(comprobante);
+        db.Eventos.Add(Evento(emisor, actor, nombre, comprobante));
+        return comprobante;
+    }
+
+    private static Evento Evento(EmisorImportacion emisor, Actor actor, string nombre, Comprobante c) =>
+        Eventos.Nuevo(emisor.Id, actor.Quien, "comprobante.importado", c.ReceptorRfc, c.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
+
+    /// <summary>The comprobante's row with its relation rows, on no context.</summary>
+    private static Comprobante CrearFila(EmisorImportacion emisor, CfdiDocumento cfdi, ArchivoGuardado guardado, ArchivoGuardado? pdf)
+    {
         var comprobante = new Comprobante
         {
             EmisorId = emisor.Id,
@@ -559,8 +609,6 @@ public sealed partial class ImportacionService(
             PdfKey = pdf?.Key, PdfSize = pdf?.Size, PdfSha256 = pdf?.Sha256,
         };
         SaldosFiscales.LeerRelaciones(comprobante, cfdi);
-        db.Comprobantes.Add(comprobante);
-        Eventos.Registrar(db, emisor.Id, actor.Quien, "comprobante.importado", comprobante.ReceptorRfc, cfdi.Uuid, Acotar(NombreCorto(nombre), 200), actor.Ip);
         return comprobante;
     }
 
