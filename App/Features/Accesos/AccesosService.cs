@@ -63,7 +63,11 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
             FiltroAccesos.CorreoFallido => accesos.Where(a => a.UltimoEnvioEn != null && db.Correos.Any(m => m.Id == a.UltimoEnvioCorreoId && m.Estado == EstadoCorreo.Fallido)),
             _ => accesos,
         };
-        var total = await accesos.CountAsync(ct);
+        // Unfiltered, the total is the count the database keeps per emisor (one row read): a COUNT walks
+        // every access (23 ms at 100,000 on PostgreSQL). A search or filter counts its matches.
+        var total = string.IsNullOrWhiteSpace(consulta.Busqueda) && consulta.Filtro == FiltroAccesos.Todos
+            ? await db.TotalAccesosAsync(emisorId, ct)
+            : await accesos.CountAsync(ct);
         // The page's ids alone first: the sort order's index answers them without reading the table
         // (paging whole rows read every skipped row: 100 ms for page 2,000 on PostgreSQL). Then the
         // page's details by primary key, put back in the page's order.
