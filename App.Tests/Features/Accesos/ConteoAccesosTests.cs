@@ -120,6 +120,21 @@ public class ConteoAccesosTests
         Assert.Equal(700, (await importacion).Creados);
         await ComprobarAsync(app, demo);
 
+        // A search counts its matches: an RFC prefix, and a nombre prefix in any case.
+        await using (var db = app.CrearDb())
+        {
+            // What the grid's search means: the RFC or the cliente's nombre starts with it, in any case.
+            Task<int> CoincidenAsync(string prefijo) => db.Accesos.CountAsync(a => a.EmisorId == demo
+                && (a.Rfc.StartsWith(prefijo) || db.Clientes.Any(c => c.EmisorId == demo && c.Rfc == a.Rfc && c.Nombre.ToUpper().StartsWith(prefijo))), Ct);
+            var porRfc = await CoincidenAsync("CA");
+            var porNombre = await CoincidenAsync("IMPORTADO 1");
+            Assert.True(porRfc > 0 && porNombre > 100, $"{porRfc} y {porNombre}");
+            await using var scope = app.Services.CreateAsyncScope();
+            var servicio = scope.ServiceProvider.GetRequiredService<AccesosService>();
+            Assert.Equal(porRfc, (await servicio.PaginaAsync(demo, new ConsultaAccesos("ca", 0, 10), Ct)).Total);
+            Assert.Equal(porNombre, (await servicio.PaginaAsync(demo, new ConsultaAccesos("importado 1", 0, 10), Ct)).Total);
+        }
+
         // A change of emisor, a delete of many rows in one statement, and one through the change tracker.
         await using (var db = app.CrearDb())
         {
