@@ -76,15 +76,7 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
             .Skip(consulta.Pagina * consulta.TamanoPagina).Take(consulta.TamanoPagina).Select(a => a.Id).ToListAsync(ct);
         if (ids.Count == 0) return ([], total);
         var filas = await ConDetalles(db, db.Accesos.AsNoTracking().Where(a => ids.Contains(a.Id))).ToListAsync(ct);
-        return (EnOrden(filas, ids, f => f.Id), total);
-    }
-
-    private static List<T> EnOrden<T>(List<T> filas, List<int> ids, Func<T, int> id)
-    {
-        var posicion = new Dictionary<int, int>(ids.Count);
-        for (var i = 0; i < ids.Count; i++) posicion[ids[i]] = i;
-        filas.Sort((a, b) => posicion[id(a)].CompareTo(posicion[id(b)]));
-        return filas;
+        return (Paginas.EnOrden(filas, ids, f => f.Id), total);
     }
 
     private static IQueryable<AccesoDescarga> Filtrar(AppDbContext db, int emisorId, string? busqueda) => Filtrar(db, emisorId, busqueda, out _);

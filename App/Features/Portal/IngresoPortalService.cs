@@ -104,7 +104,7 @@ public sealed class IngresoPortalService : IDisposable
         // The try is taken once the slot is held, not before queueing: tries taken in the line would count
         // as failures while they wait, so a few simultaneous right passwords could lock their own access
         // (tried: 8 at once, 3 refused). A request that gets no slot has taken no try.
-        using (var turno = await PedirTurnoAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
+        using (var turno = await turnos.PedirAsync(FallosRecientes(ip) + acceso.IntentosFallidos, ct))
         {
             if (turno is null) return new(await BloqueadoAsync(db, acceso.Id, ct) ? ResultadoIngreso.Bloqueado : ResultadoIngreso.Ocupado);
             var intento = await TomarIntentoAsync(db, acceso.Id, ct);
@@ -183,13 +183,6 @@ public sealed class IngresoPortalService : IDisposable
             PrioridadHilo.Minima();
             return trabajo();
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    /// <summary>A slot, or null when none came in time (or the request was cancelled while waiting).</summary>
-    private async Task<IDisposable?> PedirTurnoAsync(int rango, CancellationToken ct)
-    {
-        try { return await turnos.PedirAsync(rango, ct); }
-        catch (OperationCanceledException) { return null; }
-    }
 
     private static async Task<bool> BloqueadoAsync(AppDbContext db, int accesoId, CancellationToken ct)
     {

@@ -77,9 +77,7 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
             .Select(c => new { c.Id, Fila = new FilaComprobante(c.Uuid, c.Fecha, c.Serie, c.Folio, c.Tipo, c.Total, c.Moneda, c.Estado, c.PdfKey != null,
                 c.EstadoPago, c.SaldoPendiente, c.EstadoSat, c.EstadoSatVerificadoEn) })
             .ToListAsync(ct);
-        var posicion = new Dictionary<long, int>(ids.Count);
-        for (var i = 0; i < ids.Count; i++) posicion[ids[i]] = i;
-        return new PaginaComprobantes(filas.OrderBy(f => posicion[f.Id]).Select(f => f.Fila).ToList(), total);
+        return new PaginaComprobantes(Paginas.EnOrden(filas, ids, f => f.Id).ConvertAll(f => f.Fila), total);
     }
 
     /// <summary>The header's sums for the whole filter, not only the page: facturado, pagado, saldo pendiente.</summary>

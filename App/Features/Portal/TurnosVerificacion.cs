@@ -13,9 +13,10 @@ namespace AccesoDescargas.Features.Portal;
 /// receptor who arrives after them wait out the whole line; served newest first, a receptor waits
 /// about one verification, and the stale posts are the ones that time out.</para>
 /// </summary>
-public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan esperaMaxima)
+public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan esperaMaxima, TimeSpan? invertirTras = null)
 {
     public static readonly TimeSpan EsperaParaInvertir = TimeSpan.FromSeconds(1);
+    private readonly TimeSpan invertirTras = invertirTras ?? EsperaParaInvertir;
 
     private readonly object cerrojo = new();
     private readonly List<Espera> esperando = [];
@@ -82,7 +83,7 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
         var m = 0;
         for (var i = 1; i < esperando.Count; i++)
             if (esperando[i].Rango < esperando[m].Rango) m = i; // the list is in arrival order: m is the earliest of its rank
-        if (Stopwatch.GetElapsedTime(esperando[m].Llegada) < EsperaParaInvertir) return m;
+        if (Stopwatch.GetElapsedTime(esperando[m].Llegada) < invertirTras) return m;
         for (var i = esperando.Count - 1; i > m; i--)
             if (esperando[i].Rango == esperando[m].Rango) return i;
         return m;
@@ -98,8 +99,8 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
     }
 
     /// <summary>
-    /// From settings: Portal:VerificacionesSimultaneas (default one less than the cores: one core is
-    /// left to pages and downloads, which need no hash), Portal:VerificacionesEnEspera (64) and
+    /// From settings: Portal:VerificacionesSimultaneas (default as many as the cores: the hashes run at
+    /// the lowest CPU priority, so pages and downloads, which need no hash, go first), Portal:VerificacionesEnEspera (64) and
     /// Portal:EsperaMaximaSegundos (10).
     /// </summary>
     public static TurnosVerificacion DesdeAjustes(IConfiguration config)
