@@ -44,7 +44,9 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         for (var i = 0; i < 200; i++) await DescargarAsync(descargador, urlXml); // warm-up
         await CalentarAsync(baseUrl, calentamiento);
 
+        var gcAntes = Gc.Ahora();
         var sinCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), null);
+        var gcSinCarga = Gc.Ahora() - gcAntes;
 
         using var fin = new CancellationTokenSource();
         var resultadosAtaque = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
@@ -52,7 +54,9 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         var reloj = Stopwatch.StartNew();
         var ataque = Enumerable.Range(0, Atacantes).Select(i => Task.Run(() => AtacarAsync(baseUrl, i, objetivos, resultadosAtaque, fin.Token))).ToList();
         var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos, () => !resultadosAtaque.IsEmpty));
+        gcAntes = Gc.Ahora();
         var conCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), legitimo);
+        var gcConCarga = Gc.Ahora() - gcAntes;
         var (exitos, latenciasIngreso, fallos) = await legitimo;
         var duracion = reloj.Elapsed;
         var hashes = hasher.Derivaciones - hashesAntes;
@@ -67,6 +71,18 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         salida.WriteLine($"Descarga XML sin carga:  {sinCarga.Count} peticiones, p50 {P(sinCarga, 0.50):N1} ms, p99 {P(sinCarga, 0.99):N1} ms");
         salida.WriteLine($"Descarga XML con ataque: {conCarga.Count} peticiones, p50 {P(conCarga, 0.50):N1} ms, p99 {P(conCarga, 0.99):N1} ms " +
                          $"(p99 ×{P(conCarga, 0.99) / P(sinCarga, 0.99):N2})");
+        salida.WriteLine($"GC del proceso (servidor y clientes) sin carga: {gcSinCarga}; con ataque: {gcConCarga}");
+    }
+
+    /// <summary>The process's collections and total pause: the server and every client of the run share it.</summary>
+    private readonly record struct Gc(int Gen0, int Gen1, int Gen2, TimeSpan Pausa, long Asignado)
+    {
+        public static Gc Ahora() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        public static Gc operator -(Gc a, Gc b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pausa - b.Pausa, a.Asignado - b.Asignado);
+
+        public override string ToString() =>
+            $"{Gen0} gen0, {Gen1} gen1, {Gen2} gen2, pausa total {Pausa.TotalMilliseconds:N0} ms, {Asignado / 1048576.0:N0} MB asignados";
     }
 
     private static HttpClient Cliente(Uri baseUrl, string ip)

@@ -78,7 +78,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         await Expect(page.GetByText("1-1 de 1")).ToBeVisibleAsync(); // the pager of the filtered grid, not of the unfiltered one still loading
         var fila = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "XIQB891116QE4" });
         await Expect(fila).ToContainTextAsync("Sin contraseña");
-        await Expect(fila).ToContainTextAsync("Sin enviar");
+        await Expect(fila).ToContainTextAsync("Invitación sin enviar");
         await fila.GetByRole(AriaRole.Button, new() { Name = "Enviar contraseña a XIQB891116QE4" }).ClickAsync();
         var enviarContrasena = page.GetByRole(AriaRole.Dialog, new() { Name = "Enviar contraseña" });
         await Expect(enviarContrasena).ToContainTextAsync("Una invitación es más segura");
@@ -92,7 +92,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         await Navegador.CapturarAsync(page, "12-enviar-invitacion");
         await invitar.GetByRole(AriaRole.Button, new() { Name = "Enviar invitación" }).ClickAsync();
         await Expect(invitar).ToBeHiddenAsync();
-        await Expect(fila).ToContainTextAsync("Enviada");
+        await Expect(fila).ToContainTextAsync("Invitación enviada");
         await Navegador.CapturarAsync(page, "12-accesos-invitacion-enviada");
 
         // Invitar a todos: the other imported cliente with email and the demo clientes that never signed in.
@@ -138,7 +138,7 @@ public partial class ImportarEInvitarNavegadorTests(Navegador navegador)
         await Navegador.EsperarCircuitoAsync(page);
         await page.GetByLabel("Buscar por RFC o nombre").FillAsync("XIQB");
         await Expect(page.GetByText("1-1 de 1")).ToBeVisibleAsync();
-        await Expect(fila).ToContainTextAsync("Aceptada");
+        await Expect(fila).ToContainTextAsync("Invitación aceptada");
         await Expect(fila).Not.ToContainTextAsync("Sin contraseña");
         await Navegador.CapturarAsync(page, "12-accesos-invitacion-aceptada");
         await page.SetViewportSizeAsync(360, 780);
