@@ -28,7 +28,11 @@ public class AccesosBenchmark(ITestOutputHelper salida)
     public async Task Grid_de_accesos_con_100000_filas(ProveedorBaseDatos proveedor)
     {
         MotorDelBenchmark.SaltarSiNoToca(proveedor);
-        await using var app = new AppFactory(proveedor: proveedor);
+        var comandos = new ComandosCapturados();
+        await using var app = new AppFactory(proveedor: proveedor)
+        {
+            Servicios = s => s.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(comandos)),
+        };
         var hash = app.Services.GetRequiredService<ContrasenaHasher>().Hash("BenchClave2026");
         var rnd = new Random(7);
         string[] nombres = ["COMERCIALIZADORA", "DISTRIBUIDORA", "SERVICIOS", "CONSTRUCTORA", "GRUPO", "ABARROTES", "FARMACIA", "TRANSPORTES"];
@@ -65,6 +69,7 @@ public class AccesosBenchmark(ITestOutputHelper salida)
             return (tiempos[tiempos.Count / 2], primera, total);
         }
 
+        var casos = new List<(string, ConsultaAccesos)>();
         foreach (var (nombre, consulta) in new (string, ConsultaAccesos)[]
         {
             ("primera página (25, por RFC)", new(null, 0, 25)),
@@ -78,28 +83,57 @@ public class AccesosBenchmark(ITestOutputHelper salida)
         {
             var (mediana, primera, total) = await MedirAsync(consulta);
             salida.WriteLine($"{proveedor,-10} {nombre,-32} total {total,7:N0}  primera {primera,7:F1} ms  mediana de 21 {mediana,7:F1} ms");
+            casos.Add((nombre, consulta));
         }
         salida.WriteLine($"{proveedor}: {MotorDelBenchmark.Carga()}");
-        if (proveedor == ProveedorBaseDatos.PostgreSql) await ExplicarAsync(app);
+        if (proveedor == ProveedorBaseDatos.PostgreSql)
+            foreach (var (nombre, consulta) in casos) await ExplicarAsync(app, comandos, nombre, consulta);
     }
 
-    /// <summary>The plans of the grid's two costly parts on PostgreSQL: the COUNT and a deep page.</summary>
-    private async Task ExplicarAsync(AppFactory app)
+    /// <summary>
+    /// The plan (EXPLAIN (ANALYZE, BUFFERS)) of every statement one page of the case sends, as EF Core sent
+    /// it with its parameters: where the case's time goes. BENCH_PLANES=1 prints whole plans; else each
+    /// statement's first line and its execution time.
+    /// </summary>
+    private async Task ExplicarAsync(AppFactory app, ComandosCapturados comandos, string nombre, ConsultaAccesos consulta)
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
+        comandos.Capturar = true;
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<AccesosService>().PaginaAsync(1, consulta, ct);
+        comandos.Capturar = false;
+        var completos = Environment.GetEnvironmentVariable("BENCH_PLANES") == "1";
+        salida.WriteLine($"Planes de «{nombre}»:");
         await using var db = app.CrearDb();
         var conexion = (NpgsqlConnection)db.Database.GetDbConnection();
         await conexion.OpenAsync(ct);
-        foreach (var sql in new[]
+        while (comandos.Lista.TryDequeue(out var capturado))
         {
-            """SELECT count(*) FROM "Accesos" WHERE "EmisorId" = 1""",
-            """SELECT "Id" FROM "Accesos" WHERE "EmisorId" = 1 ORDER BY "Rfc" LIMIT 25 OFFSET 50000""",
-        })
+            await using var comando = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + capturado.Texto, conexion);
+            foreach (var p in capturado.Parametros) comando.Parameters.Add(p);
+            var lineas = new List<string>();
+            await using (var plan = await comando.ExecuteReaderAsync(ct))
+                while (await plan.ReadAsync(ct)) lineas.Add(plan.GetString(0));
+            var sql = capturado.Texto.ReplaceLineEndings(" ");
+            salida.WriteLine($"  {(completos ? sql : sql[..Math.Min(sql.Length, 160)])}");
+            foreach (var linea in completos ? lineas : [lineas[0], .. lineas.Where(l => l.StartsWith("Execution Time"))])
+                salida.WriteLine("    " + linea);
+        }
+    }
+
+    /// <summary>The statements EF Core sends while <see cref="Capturar"/> is on, with copies of their parameters.</summary>
+    private sealed class ComandosCapturados : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public volatile bool Capturar;
+        public System.Collections.Concurrent.ConcurrentQueue<(string Texto, NpgsqlParameter[] Parametros)> Lista { get; } = new();
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            salida.WriteLine(sql);
-            await using var comando = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, conexion);
-            await using var plan = await comando.ExecuteReaderAsync(ct);
-            while (await plan.ReadAsync(ct)) salida.WriteLine("  " + plan.GetString(0));
+            if (Capturar && command is NpgsqlCommand npgsql)
+                Lista.Enqueue((npgsql.CommandText, npgsql.Parameters.Select(p => p.Clone()).ToArray()));
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 

@@ -12,7 +12,7 @@ using AccesoDescargas.Contrasenas;
 namespace AccesoDescargas.Tests.Benchmarks;
 
 /// <summary>
-/// Not a timed test (issue 9, point 2): a flood of 50 clients, each from its own IP, posting wrong
+/// Not a timed test (issue 9, point 2): a flood of 50 clients, each from its own IP and all in a process of their own (needs python3), posting wrong
 /// passwords to the portal sign-in (half for RFCs with an access, half for RFCs without one), at the
 /// per-IP limit, while 40 receptors sign in with the right password from other IPs and a signed-in
 /// receptor downloads an XML in 4 parallel loops, 200 requests/s in all. Prints the share of right sign-ins that succeeded
@@ -48,24 +48,21 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         var sinCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), null);
         var gcSinCarga = Gc.Ahora() - gcAntes;
 
-        using var fin = new CancellationTokenSource();
-        var resultadosAtaque = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var hashesAntes = hasher.Derivaciones;
         var reloj = Stopwatch.StartNew();
-        var ataque = Enumerable.Range(0, Atacantes).Select(i => Task.Run(() => AtacarAsync(baseUrl, i, objetivos, resultadosAtaque, fin.Token))).ToList();
-        var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos, () => !resultadosAtaque.IsEmpty));
+        await using var ataque = await Inundacion.IniciarAsync(baseUrl, Atacantes, objetivos);
+        var legitimo = Task.Run(() => EntrarLegitimosAsync(baseUrl, legitimos));
         gcAntes = Gc.Ahora();
         var conCarga = await MedirDescargasAsync(descargador, urlXml, TimeSpan.FromSeconds(5), legitimo);
         var gcConCarga = Gc.Ahora() - gcAntes;
         var (exitos, latenciasIngreso, fallos) = await legitimo;
         var duracion = reloj.Elapsed;
         var hashes = hasher.Derivaciones - hashesAntes;
-        await fin.CancelAsync();
-        await Task.WhenAll(ataque);
+        var resultadosAtaque = await ataque.TerminarAsync();
 
         salida.WriteLine($"Carga de la máquina (loadavg): {File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} núcleos");
         salida.WriteLine($"Ataque: {Atacantes} IPs, {duracion.TotalSeconds:N1} s; respuestas: " +
-                         string.Join(", ", resultadosAtaque.OrderBy(r => r.Key).Select(r => $"{r.Key}×{r.Value}")) + $"; hashes calculados {hashes}");
+                         string.Join(", ", resultadosAtaque.Select(r => $"{r.Key}×{r.Value}")) + $"; hashes calculados {hashes}");
         salida.WriteLine($"Ingresos legítimos: {exitos}/{Legitimos} correctos ({100.0 * exitos / Legitimos:N1} %); " +
                          $"latencia p50 {P(latenciasIngreso, 0.50):N0} ms, máx {latenciasIngreso.DefaultIfEmpty(0).Max():N0} ms; fallos: {string.Join(", ", fallos)}");
         salida.WriteLine($"Descarga XML sin carga:  {sinCarga.Count} peticiones, p50 {P(sinCarga, 0.50):N1} ms, p99 {P(sinCarga, 0.99):N1} ms");
@@ -92,35 +89,9 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
         return http;
     }
 
-    /// <summary>One attacker: fetches the form once, then posts wrong passwords as fast as it is answered, waiting out a 429.</summary>
-    private static async Task AtacarAsync(Uri baseUrl, int n, IReadOnlyList<string> objetivos, System.Collections.Concurrent.ConcurrentDictionary<int, int> resultados, CancellationToken ct)
+    /// <summary>Receptors with the right password, each from its own IP, one every 250 ms.</summary>
+    private static async Task<(int Exitos, List<double> Latencias, List<string> Fallos)> EntrarLegitimosAsync(Uri baseUrl, IReadOnlyList<string> rfcs)
     {
-        using var http = Cliente(baseUrl, $"10.66.{n / 200}.{n % 200 + 1}");
-        var azar = new Random(n);
-        try
-        {
-            var token = Portal.Token(await http.GetStringAsync("/portal/demo/ingresar", ct));
-            while (!ct.IsCancellationRequested)
-            {
-                var rfc = azar.Next(2) == 0 ? objetivos[azar.Next(objetivos.Count)] : RfcAlAzar(azar);
-                using var r = await http.PostAsync("/portal/demo/ingresar", new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["_handler"] = "ingreso", ["__RequestVerificationToken"] = token, ["Input.Rfc"] = rfc, ["Input.Contrasena"] = $"Adivinanza{azar.Next()}",
-                }), ct);
-                resultados.AddOrUpdate((int)r.StatusCode, 1, (_, c) => c + 1);
-                // The per-IP limit's window (a minute) outlasts the measurement: this client is done.
-                if (r.StatusCode == HttpStatusCode.TooManyRequests) return;
-            }
-        }
-        catch (OperationCanceledException) { }
-    }
-
-    /// <summary>Receptors with the right password, each from its own IP, one every 250 ms, once the flood is answering.</summary>
-    private static async Task<(int Exitos, List<double> Latencias, List<string> Fallos)> EntrarLegitimosAsync(
-        Uri baseUrl, IReadOnlyList<string> rfcs, Func<bool> ataqueEnCurso)
-    {
-        using (var sondeo = new PeriodicTimer(TimeSpan.FromMilliseconds(10)))
-            while (!ataqueEnCurso()) await sondeo.WaitForNextTickAsync();
         // One arrival every 250 ms, each on its own: a slow answer does not delay the next arrival.
         var intentos = new List<Task<(bool ok, double TotalMilliseconds, string?)>>();
         using (var llegadas = new PeriodicTimer(TimeSpan.FromMilliseconds(250)))
@@ -241,6 +212,53 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
             if (compilados == anterior) return;
             anterior = compilados;
             await sondeo.WaitForNextTickAsync(Ct);
+        }
+    }
+
+    /// <summary>
+    /// The 50 attackers run in a process of their own (inundacion.py, next to this file): a real flood
+    /// comes from other machines, and in the test process their clients' allocations cost the server GC
+    /// pauses that no real attacker can cause.
+    /// </summary>
+    private sealed class Inundacion : IAsyncDisposable
+    {
+        private readonly Process proceso;
+
+        private Inundacion(Process proceso) => this.proceso = proceso;
+
+        /// <summary>Starts the attackers and returns once the first of them has been answered.</summary>
+        public static async Task<Inundacion> IniciarAsync(Uri baseUrl, int atacantes, IReadOnlyList<string> objetivos)
+        {
+            if (!File.Exists("/usr/bin/python3")) Assert.Fail("Este benchmark necesita python3 (Debian: apt-get install python3).");
+            var archivo = Path.Combine(Path.GetTempPath(), $"objetivos-{Guid.NewGuid():N}.txt");
+            await File.WriteAllLinesAsync(archivo, objetivos, Ct);
+            var inicio = new ProcessStartInfo("/usr/bin/python3")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Benchmarks", "inundacion.py"), baseUrl.ToString(), atacantes.ToString(), archivo },
+                RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+            };
+            var inundacion = new Inundacion(Process.Start(inicio)!);
+            var linea = await inundacion.proceso.StandardOutput.ReadLineAsync(Ct);
+            File.Delete(archivo);
+            if (linea != "listo") Assert.Fail($"inundacion.py no arrancó: «{linea}»");
+            return inundacion;
+        }
+
+        /// <summary>Stops the attackers; their answers per status code.</summary>
+        public async Task<Dictionary<string, int>> TerminarAsync()
+        {
+            await proceso.StandardInput.WriteLineAsync("fin");
+            proceso.StandardInput.Close();
+            var json = await proceso.StandardOutput.ReadLineAsync(Ct);
+            await proceso.WaitForExitAsync(Ct);
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(json!)!;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!proceso.HasExited) proceso.Kill();
+            proceso.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 

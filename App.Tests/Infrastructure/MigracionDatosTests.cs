@@ -61,6 +61,7 @@ public class MigracionDatosTests
         {
             var ultimos = await db.Comprobantes.OrderByDescending(c => c.Id).Take(5).ToListAsync(Ct);
             db.Comprobantes.RemoveRange(ultimos);
+            db.Accesos.RemoveRange(await db.Accesos.OrderByDescending(a => a.Id).Take(2).ToListAsync(Ct));
             await db.SaveChangesAsync(Ct);
             File.Delete(Directory.EnumerateFiles(Path.Combine(destino.Ruta, "files"), "*.xml", SearchOption.AllDirectories).First());
         }
@@ -72,6 +73,11 @@ public class MigracionDatosTests
         Assert.Equal(0, tercera.Tablas.Sum(t => t.Copiadas));
         Assert.Equal(0, tercera.ArchivosCopiados);
         Assert.Equal(primera.Tablas.Select(t => (t.Tabla, t.Destino)), tercera.Tablas.Select(t => (t.Tabla, t.Destino)));
+        Assert.Equal(2, segunda.Tablas.Single(t => t.Tabla == "Accesos").Copiadas);
+        // The grid's total is the count the destination's triggers kept while the rows were copied in.
+        await using (var db = destino.Contexto())
+            foreach (var emisorId in await db.Emisores.Select(e => e.Id).ToListAsync(Ct))
+                Assert.Equal(await db.Accesos.CountAsync(a => a.EmisorId == emisorId, Ct), await db.TotalAccesosAsync(emisorId, Ct));
     }
 
     [Fact]

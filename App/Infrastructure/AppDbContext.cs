@@ -236,6 +236,12 @@ public class AppDbContext : IdentityDbContext<Usuario>, IDataProtectionKeyContex
     }
 
     /// <summary>
+    /// The emisor's number of accesses as the database keeps it (<see cref="ConteoAccesos"/>): one short
+    /// read instead of a COUNT over all of them, and equal to that COUNT in the reader's transaction.
+    /// </summary>
+    public Task<int> TotalAccesosAsync(int emisorId, CancellationToken ct = default) => ConteoAccesos.TotalAsync(this, emisorId, ct);
+
+    /// <summary>
     /// Run once at start after the migrations. SQLite: the WAL journal lets readers go on while one
     /// writer commits, and optimize gathers the statistics the planner needs to pick the grids'
     /// indexes (cheap when nothing changed).

@@ -56,14 +56,19 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
     public async Task<(IReadOnlyList<AccesoFila> Filas, int Total)> PaginaAsync(int emisorId, ConsultaAccesos consulta, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var accesos = Filtrar(db, emisorId, consulta.Busqueda);
+        var accesos = Filtrar(db, emisorId, consulta.Busqueda, out var idsBuscados);
         accesos = consulta.Filtro switch
         {
             FiltroAccesos.SinUso => accesos.Where(a => a.UltimoAccesoEn == null),
             FiltroAccesos.CorreoFallido => accesos.Where(a => a.UltimoEnvioEn != null && db.Correos.Any(m => m.Id == a.UltimoEnvioCorreoId && m.Estado == EstadoCorreo.Fallido)),
             _ => accesos,
         };
-        var total = await accesos.CountAsync(ct);
+        // Unfiltered, the total is the count the database keeps per emisor (one row read): a COUNT walks
+        // every access (23 ms at 100,000 on PostgreSQL). A search counts the ids its index lookups found
+        // (without looking each one up again by primary key: half the time); a filter counts its matches.
+        var total = consulta.Filtro != FiltroAccesos.Todos ? await accesos.CountAsync(ct)
+            : idsBuscados is not null ? await idsBuscados.CountAsync(ct)
+            : await db.TotalAccesosAsync(emisorId, ct);
         // The page's ids alone first: the sort order's index answers them without reading the table
         // (paging whole rows read every skipped row: 100 ms for page 2,000 on PostgreSQL). Then the
         // page's details by primary key, put back in the page's order.
@@ -74,9 +79,13 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         return (Paginas.EnOrden(filas, ids, f => f.Id), total);
     }
 
+    private static IQueryable<AccesoDescarga> Filtrar(AppDbContext db, int emisorId, string? busqueda) => Filtrar(db, emisorId, busqueda, out _);
+
     /// <summary>The emisor's accesses whose RFC or cliente's nombre starts with the search.</summary>
-    private static IQueryable<AccesoDescarga> Filtrar(AppDbContext db, int emisorId, string? busqueda)
+    /// <param name="ids">With a search, the matching accesses' ids (each once); null without one.</param>
+    private static IQueryable<AccesoDescarga> Filtrar(AppDbContext db, int emisorId, string? busqueda, out IQueryable<int>? ids)
     {
+        ids = null;
         var accesos = db.Accesos.AsNoTracking().Where(a => a.EmisorId == emisorId);
         var termino = busqueda?.Trim();
         if (string.IsNullOrEmpty(termino)) return accesos;
@@ -85,11 +94,12 @@ public sealed class AccesosService(IDbContextFactory<AppDbContext> dbFactory, Co
         // clientes' nombre index as the engine answers it. An OR of the two would scan every access.
         var (rfc, hasta) = Prefijo.Rango(Rfc.Normalizar(termino));
         var rfcsPorNombre = db.ClientesPorNombre(emisorId, termino, c => c.Rfc);
-        var ids = accesos.Where(a => string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0).Select(a => a.Id)
+        var encontrados = accesos.Where(a => string.Compare(a.Rfc, rfc) >= 0 && string.Compare(a.Rfc, hasta) < 0).Select(a => a.Id)
             .Union(accesos.Where(a => rfcsPorNombre.Contains(a.Rfc)).Select(a => a.Id));
+        ids = encontrados;
         // Without the outer emisor filter (ids are already this emisor's), SQLite looks up the ids by
         // primary key instead of walking the emisor's whole index to test each row against them.
-        return db.Accesos.AsNoTracking().Where(a => ids.Contains(a.Id));
+        return db.Accesos.AsNoTracking().Where(a => encontrados.Contains(a.Id));
     }
 
     public async Task<AccesoFila?> ObtenerAsync(int emisorId, int id, CancellationToken ct = default)
