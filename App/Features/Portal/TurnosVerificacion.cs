@@ -21,7 +21,6 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
     private readonly object cerrojo = new();
     private readonly List<Espera> esperando = [];
     private int libres = permisos >= 1 ? permisos : throw new ArgumentOutOfRangeException(nameof(permisos));
-    private long llegadas;
 
     /// <returns>A slot to dispose when the hash is done, or null when the line is full or the wait too long.</returns>
     public async ValueTask<IDisposable?> PedirAsync(int rango, CancellationToken ct = default)
@@ -41,7 +40,7 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
                 esperando[peor].Resultado.TrySetResult(false);
                 esperando.RemoveAt(peor);
             }
-            mia = new Espera(rango, llegadas++, Stopwatch.GetTimestamp(), new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+            mia = new Espera(rango, Stopwatch.GetTimestamp(), new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
             esperando.Add(mia);
         }
 
@@ -110,7 +109,8 @@ public sealed class TurnosVerificacion(int permisos, int espera, TimeSpan espera
             TimeSpan.FromSeconds(config.GetValue("Portal:EsperaMaximaSegundos", 10)));
     }
 
-    private sealed record Espera(int Rango, long Orden, long Llegada, TaskCompletionSource<bool> Resultado);
+    /// <param name="Llegada">When it joined the line (<see cref="Stopwatch"/> ticks); the list itself keeps the arrival order.</param>
+    private sealed record Espera(int Rango, long Llegada, TaskCompletionSource<bool> Resultado);
 
     private sealed class Turno(TurnosVerificacion turnos) : IDisposable
     {
