@@ -42,6 +42,9 @@ public partial class DescargasBenchmark(ITestOutputHelper salida)
         {
             ["Logging:LogLevel:Default"] = "Error",
             ["Representacion:EnSegundoPlano"] = "false",
+            // As published: an unpublished build adds a fallback route for wwwroot files missing from the
+            // build's manifest, whose constraint looks for the file on disk on every request.
+            ["DisableStaticAssetNotFoundRuntimeFallback"] = "true",
         });
         var baseUrl = app.IniciarServidor().TrimEnd('/');
         // A 6 KB XML and a 120 KB PDF, as in /work/shared/PERFORMANCE.md.

@@ -50,9 +50,13 @@ public static class UiExtensions
             SupportedUICultures = [Cultura],
         }));
         app.UseStatusCodePagesWithReExecute("/no-encontrado", createScopeForStatusCodePages: true);
-        app.UseSalvoEnPipelineMinimo(rama => rama.UseAuthentication());
+        // Called here, on the app itself: a call inside a branch would leave WebApplication adding its own
+        // authentication and antiforgery ahead of every middleware above. Downloads authenticate only the
+        // receptor's cookie (the default scheme forwards there for PipelineMinimo endpoints), and
+        // antiforgery checks nothing on a GET.
+        app.UseAuthentication();
         app.UseAuthorization();
-        app.UseSalvoEnPipelineMinimo(rama => rama.UseAntiforgery());
+        app.UseAntiforgery();
         app.MapStaticAssets();
         return app;
     }

@@ -29,23 +29,16 @@ public static class InsercionPorLotes
     /// <summary>Which entity property each column is and how a row gives its value.</summary>
     public sealed class Columnas<TEntidad, TFila> : IEnumerable<string>
     {
-        internal List<(string Propiedad, Func<TFila, object?> Valor)> Lista { get; } = [];
+        internal List<(string Propiedad, Func<TFila, object?> Valor, Type Tipo)> Lista { get; } = [];
+
+        /// <summary>The text of <see cref="InsertarEnUnaSentenciaAsync"/>'s statement, per engine (true: SQLite).</summary>
+        internal ConcurrentDictionary<bool, string> Sentencias { get; } = new();
 
         public void Add<TValor>(Expression<Func<TEntidad, TValor>> propiedad, Func<TFila, TValor> valor) =>
-            Lista.Add((((MemberExpression)propiedad.Body).Member.Name, f => valor(f)));
+            Lista.Add((((MemberExpression)propiedad.Body).Member.Name, f => valor(f), typeof(TValor)));
 
         public IEnumerator<string> GetEnumerator() => Lista.Select(c => c.Propiedad).GetEnumerator();
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-
-    public static async Task InsertarAsync<TEntidad, TFila>(DbContext db, IReadOnlyList<TFila> filas, Columnas<TEntidad, TFila> columnas,
-        DbTransaction? transaccion, CancellationToken ct = default)
-    {
-        if (filas.Count == 0) return;
-        var entidad = Entidad<TEntidad>(db);
-        var propiedades = columnas.Lista.Select(c => entidad.FindProperty(c.Propiedad)
-            ?? throw new InvalidOperationException($"{typeof(TEntidad).Name}.{c.Propiedad} no es una propiedad mapeada.")).ToArray();
-        await EjecutarAsync(db, entidad, filas, propiedades, columnas.Lista.Select(c => c.Valor).ToArray(), devolver: null, alDevolver: null, transaccion, ct);
     }
 
     /// <summary>
@@ -84,6 +77,91 @@ public static class InsercionPorLotes
             var e = porUnica[lector.GetString(1)];
             clave.PropertyInfo!.SetValue(e, Convert.ChangeType(lector.GetValue(0), clave.ClrType, System.Globalization.CultureInfo.InvariantCulture));
         }, transaccion, ct);
+    }
+
+    /// <summary>
+    /// Many rows in one statement with one parameter a column (PostgreSQL: <c>unnest</c> of typed arrays)
+    /// or one for all (SQLite: a JSON array of rows read by <c>json_each</c>): no parameter objects per
+    /// row, no statement text per batch. For small rows of integers, text and UTC times (audit events).
+    /// </summary>
+    public static async Task InsertarEnUnaSentenciaAsync<TEntidad, TFila>(DbContext db, IReadOnlyList<TFila> filas, Columnas<TEntidad, TFila> columnas,
+        DbTransaction transaccion, CancellationToken ct = default)
+    {
+        if (filas.Count == 0) return;
+        var sqlite = db.Database.IsSqlite();
+        var texto = columnas.Sentencias.GetOrAdd(sqlite, _ => SentenciaUnica(db, columnas, sqlite));
+        await using var cmd = transaccion.Connection!.CreateCommand();
+        cmd.Transaction = transaccion;
+        cmd.CommandText = texto;
+        if (sqlite)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "$filas";
+            p.Value = FilasJson(filas, columnas.Lista);
+            cmd.Parameters.Add(p);
+        }
+        else
+        {
+            for (var c = 0; c < columnas.Lista.Count; c++)
+            {
+                var (_, valor, tipo) = columnas.Lista[c];
+                var arreglo = Array.CreateInstance(tipo, filas.Count);
+                for (var i = 0; i < filas.Count; i++) arreglo.SetValue(valor(filas[i]), i);
+                var p = cmd.CreateParameter();
+                p.ParameterName = "p" + c;
+                p.Value = arreglo;
+                cmd.Parameters.Add(p);
+            }
+        }
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (DbException e)
+        {
+            throw new DbUpdateException($"No se pudieron insertar {filas.Count} filas en {typeof(TEntidad).Name}.", e);
+        }
+    }
+
+    private static string SentenciaUnica<TEntidad, TFila>(DbContext db, Columnas<TEntidad, TFila> columnas, bool sqlite)
+    {
+        var entidad = Entidad<TEntidad>(db);
+        var tabla = StoreObjectIdentifier.Table(entidad.GetTableName()!, entidad.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var nombres = columnas.Lista.Select(c => sql.DelimitIdentifier((entidad.FindProperty(c.Propiedad)
+            ?? throw new InvalidOperationException($"{typeof(TEntidad).Name}.{c.Propiedad} no es una propiedad mapeada.")).GetColumnName(tabla)!));
+        var encabezado = $"INSERT INTO {sql.DelimitIdentifier(tabla.Name, tabla.Schema)} ({string.Join(", ", nombres)}) ";
+        return sqlite
+            ? encabezado + "SELECT " + string.Join(", ", columnas.Lista.Select((_, i) => $"json_extract(value, '$[{i}]')")) + " FROM json_each($filas)"
+            : encabezado + "SELECT * FROM unnest(" + string.Join(", ", columnas.Lista.Select((_, i) => "@p" + i)) + ")";
+    }
+
+    /// <summary>[[v0, v1, …], …] with each value as SQLite stores it: numbers, text, and times as EF Core writes them.</summary>
+    private static string FilasJson<TFila>(IReadOnlyList<TFila> filas, List<(string Propiedad, Func<TFila, object?> Valor, Type Tipo)> columnas)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(filas.Count * 200);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var fila in filas)
+            {
+                json.WriteStartArray();
+                foreach (var (propiedad, valor, _) in columnas)
+                    switch (valor(fila))
+                    {
+                        case null: json.WriteNullValue(); break;
+                        case int n: json.WriteNumberValue(n); break;
+                        case long n: json.WriteNumberValue(n); break;
+                        case string t: json.WriteStringValue(t); break;
+                        // EF Core's SQLite format for DateTime, so that comparisons on the text still order by time.
+                        case DateTime f: json.WriteStringValue(f.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)); break;
+                        case var otro: throw new NotSupportedException($"{propiedad}: {otro.GetType().Name} no se inserta en una sentencia.");
+                    }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static readonly ConcurrentDictionary<IEntityType, (IProperty[], Func<object, object?>[])> ColumnasPorEntidad = new();

@@ -2,9 +2,9 @@ namespace AccesoDescargas.Infrastructure;
 
 /// <summary>
 /// Marks hot endpoints (a receptor's file downloads) that need none of the pages' middleware:
-/// localization, the default combined authentication (their authorization policy authenticates the
-/// one scheme it names), antiforgery and the global rate limiter. Status code pages and the exception
-/// handler still apply to them.
+/// localization and the global rate limiter are skipped for them, and the default combined
+/// authentication forwards to the one scheme their policy names (see PortalExtensions). Status code
+/// pages, the exception handler and the security headers still apply to them.
 /// </summary>
 public sealed class PipelineMinimo
 {

@@ -145,8 +145,10 @@ public class PortalDescargasTests
         var escritor = app.Services.GetServices<IHostedService>().OfType<EscritorDescargas>().Single();
 
         // Queued faster than one batch is written, then the app stops at once: the writer must drain the queue.
+        // A microsecond apart (PostgreSQL's resolution), so that the times read back exactly and order the rows.
+        static DateTime Cuando(int i) => new DateTime(2026, 12, 1, 18, 30, 0, DateTimeKind.Utc).AddTicks(i * 10L);
         for (var i = 0; i < 3000; i++)
-            await registro.RegistrarAsync(new Descarga(1, accesoId, AppFactory.ReceptorRfc, "descarga.xml", $"UUID-{i}", null, "127.0.0.1", DateTime.UtcNow), Ct);
+            await registro.RegistrarAsync(new Descarga(1, accesoId, AppFactory.ReceptorRfc, "descarga.xml", $"UUID-{i}", null, "127.0.0.1", Cuando(i)), Ct);
         await escritor.StopAsync(Ct);
 
         await using var db2 = app.CrearDb();
@@ -155,7 +157,10 @@ public class PortalDescargasTests
         Assert.Equal($"receptor:{AppFactory.ReceptorRfc}", uno.Quien);
         Assert.Equal("127.0.0.1", uno.Ip);
         Assert.Equal(AppFactory.ReceptorRfc, uno.Rfc);
-        Assert.InRange(uno.Cuando, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow);
+        Assert.Equal(Cuando(2999), uno.Cuando);
+        // The audit page filters by time in SQL: the stored times compare as the times they are.
+        DateTime desde = Cuando(1000), hasta = Cuando(2000);
+        Assert.Equal(1000, await db2.Eventos.CountAsync(e => e.Que == "descarga.xml" && e.Cuando >= desde && e.Cuando < hasta, Ct));
         Assert.Equal(3000, await db2.Accesos.Where(a => a.Id == accesoId).Select(a => a.Descargas).SingleAsync(Ct));
     }
 

@@ -10,8 +10,8 @@ namespace AccesoDescargas.Features.Portal;
 
 public sealed record ArchivoComprobante(long Id, string Uuid, string? Serie, string? Folio, string XmlKey, string XmlSha256, string? PdfKey, string? PdfSha256)
 {
-    /// <summary>The file name without extension: {Serie}{Folio}_{UUID}, or only the UUID without serie and folio.</summary>
-    public string Nombre => PortalService.NombreArchivo(Serie, Folio, Uuid);
+    /// <summary>The file name without extension: {Serie}{Folio}_{UUID}, or only the UUID without serie and folio (made once: the record is cached).</summary>
+    public string Nombre { get; } = PortalService.NombreArchivo(Serie, Folio, Uuid);
 }
 
 /// <summary>

@@ -45,14 +45,27 @@ public static class PortalAuth
     /// <summary>The receptor session carried by <paramref name="user"/>, or null when there is none.</summary>
     public static SesionPortal? SesionPortal(this ClaimsPrincipal user)
     {
-        var id = user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == Esquema);
-        if (id is null) return null;
-        string? V(string t) => id.FindFirst(t)?.Value;
-        return int.TryParse(V(AccesoClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var acceso)
-               && int.TryParse(V(EmisorClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var emisor)
-               && V(SlugClaim) is { } slug && V(RfcClaim) is { } rfc && V(SelloClaim) is { } sello
-            ? new SesionPortal(acceso, emisor, slug, rfc, sello)
-            : null;
+        // On every request of a download, three times: one pass over the claims, no lookups by type.
+        foreach (var id in user.Identities)
+        {
+            if (!id.IsAuthenticated || id.AuthenticationType != Esquema) continue;
+            string? acceso = null, emisor = null, slug = null, rfc = null, sello = null;
+            foreach (var c in id.Claims)
+                switch (c.Type)
+                {
+                    case AccesoClaim: acceso ??= c.Value; break;
+                    case EmisorClaim: emisor ??= c.Value; break;
+                    case SlugClaim: slug ??= c.Value; break;
+                    case RfcClaim: rfc ??= c.Value; break;
+                    case SelloClaim: sello ??= c.Value; break;
+                }
+            return int.TryParse(acceso, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+                   && int.TryParse(emisor, NumberStyles.None, CultureInfo.InvariantCulture, out var e)
+                   && slug is not null && rfc is not null && sello is not null
+                ? new SesionPortal(a, e, slug, rfc, sello)
+                : null;
+        }
+        return null;
     }
 
     /// <summary>Where a visitor of <paramref name="ruta"/> signs in: its emisor's portal, or null outside the portal.</summary>

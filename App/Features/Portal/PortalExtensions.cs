@@ -14,7 +14,9 @@ public static class PortalExtensions
     {
         builder.Services.AddAuthentication()
             .AddCookie(PortalAuth.Esquema, PortalAuth.ConfigurarCookie)
-            .AddScheme<AuthenticationSchemeOptions, EmisorOReceptorHandler>(PortalAuth.EsquemaCombinado, null);
+            // A receptor's file download (PipelineMinimo) reads the receptor's cookie alone: never the staff's.
+            .AddScheme<AuthenticationSchemeOptions, EmisorOReceptorHandler>(PortalAuth.EsquemaCombinado,
+                o => o.ForwardDefaultSelector = http => PipelineMinimo.Aplica(http) ? PortalAuth.Esquema : null);
         // The Blazor hub is one endpoint for both sides' circuits, so by default both cookies are read;
         // every page and endpoint names the one scheme its policy accepts.
         builder.Services.Configure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = PortalAuth.EsquemaCombinado);

@@ -144,8 +144,18 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
     }
 
     // Serie and folio come from the XML: keep file names portable (no separators or control characters).
-    private static string Limpiar(string s) =>
-        new(s.Where(c => char.IsLetterOrDigit(c) || c is '-' or '.').Take(60).ToArray());
+    private static string Limpiar(string s)
+    {
+        Span<char> limpio = stackalloc char[60];
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (!(char.IsLetterOrDigit(c) || c is '-' or '.')) continue;
+            limpio[n++] = c;
+            if (n == limpio.Length) break;
+        }
+        return new string(limpio[..n]);
+    }
 
     public static string NombreTipo(string tipo) => Tipos.FirstOrDefault(t => t.Clave == tipo).Nombre ?? tipo;
 

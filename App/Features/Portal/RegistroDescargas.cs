@@ -11,10 +11,11 @@ public sealed record Descarga(int EmisorId, int AccesoId, string Rfc, string Que
 /// <summary>
 /// Download events leave the request through an in-memory queue (a single-reader channel: no lock
 /// shared with the writer on the request path); <see cref="EscritorDescargas"/> writes them in batches
-/// (one transaction and one multi-row INSERT for many downloads) and adds them to each access's
-/// Descargas counter. When the writer falls far behind, downloads wait for room instead of losing
+/// (one transaction and one INSERT for all the downloads of the last <see cref="EscritorDescargas.Ventana"/>)
+/// and adds them to each access's Descargas counter. When the writer falls far behind, downloads wait for room instead of losing
 /// records. A clean shutdown writes everything queued (the server stops taking requests first); a
-/// crash loses what was queued and not yet committed, at most the last moments of downloads.
+/// crash loses what was queued and not yet committed: the last window's downloads, more only when the
+/// database was behind.
 /// </summary>
 public sealed class RegistroDescargas
 {
@@ -56,6 +57,9 @@ public sealed class RegistroDescargas
 
     internal ChannelReader<Descarga> Lector => canal.Reader;
 
+    /// <summary>Downloads queued and not yet written (the single-reader channel does not count them).</summary>
+    internal int Pendientes => Volatile.Read(ref pendientes);
+
     internal void Escritos(int n) => Interlocked.Add(ref pendientes, -n);
 
     internal void Completar() => canal.Writer.TryComplete();
@@ -66,6 +70,13 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
 {
     private const int Lote = 500;
 
+    /// <summary>
+    /// Group commit: the writer lets this long's downloads gather before it writes them, so that one
+    /// statement and one commit carry many (under load they would otherwise go a few at a time, each
+    /// batch paying a context, a transaction and a commit). It is also what a crash may lose beyond the queue.
+    /// </summary>
+    public static readonly TimeSpan Ventana = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lector = registro.Lector;
@@ -73,7 +84,10 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
         try
         {
             while (await lector.WaitToReadAsync(stoppingToken))
+            {
+                if (registro.Pendientes < Lote) await Task.Delay(Ventana, stoppingToken);
                 await EscribirDisponiblesAsync(lote);
+            }
         }
         catch (OperationCanceledException) { }
 
@@ -113,7 +127,7 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
-        await InsercionPorLotes.InsertarAsync(db, lote, Filas, tx.GetDbTransaction());
+        await InsercionPorLotes.InsertarEnUnaSentenciaAsync(db, lote, Filas, tx.GetDbTransaction());
         foreach (var g in lote.GroupBy(d => d.AccesoId))
         {
             var n = g.Count();
