@@ -20,9 +20,11 @@ namespace AccesoDescargas.Tests.Benchmarks;
 /// <summary>
 /// Not a timed test: a receptor's single-file downloads (XML and PDF) measured with wrk next to "the
 /// anchor" (a minimal API with cookie authentication, <c>RequireAuthorization</c> and
-/// <c>PhysicalFile</c> serving the same files) in the same process and run, three interleaved rounds.
+/// <c>PhysicalFile</c> serving the same files) in the same process and run.
 /// Prints req/s, p50/p99 latency, the process's CPU per 1,000 requests, managed bytes allocated per
-/// request and lock contentions per second for each, and the ratios app/anchor.
+/// request and lock contentions per second for each, and the ratios app/anchor. Five interleaved rounds
+/// of 8 s (BENCH_SEGUNDOS) after a warm-up that waits for the JIT to go quiet: the anchor's own figure
+/// moves by half between shorter runs on this machine.
 /// Needs wrk (Debian: apt-get install wrk). Run on demand:
 /// ./test.sh -method "*DescargasBenchmark*" -explicit only -showLiveOutput
 /// </summary>
@@ -30,7 +32,8 @@ public partial class DescargasBenchmark(ITestOutputHelper salida)
 {
     private const string Rfc = "CAMA911215CJ0";
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-    private static readonly int Segundos = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SEGUNDOS"), out var s) ? s : 4;
+    private static readonly int Segundos = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SEGUNDOS"), out var s) ? s : 8;
+    private const int Rondas = 5;
 
     private sealed record Medicion(double Rps, double P50Ms, double P99Ms, double CpuMsPorMil, double BytesPorPeticion, double ContencionesPorSegundo, long Peticiones);
 
@@ -94,14 +97,16 @@ public partial class DescargasBenchmark(ITestOutputHelper salida)
                 Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             }
 
-        foreach (var caso in casos) await WrkAsync(caso.Url, caso.Cookie, 1); // warm-up: JIT, pools, page cache
+        // Warm-up (JIT, pools, page cache), until the tiered JIT has nothing left to recompile.
+        foreach (var caso in casos) await WrkAsync(caso.Url, caso.Cookie, 3);
+        await MotorDelBenchmark.EsperarJitQuietoAsync();
         var medidas = casos.ToDictionary(c => c.Nombre, _ => new List<Medicion>());
-        for (var ronda = 0; ronda < 3; ronda++)
+        for (var ronda = 0; ronda < Rondas; ronda++)
             foreach (var caso in casos)
                 medidas[caso.Nombre].Add(await WrkAsync(caso.Url, caso.Cookie, Segundos));
 
         var carga = File.ReadAllText("/proc/loadavg").Split(' ').Take(3);
-        salida.WriteLine($"wrk -t2 -c32 -d{Segundos}s, 3 rondas intercaladas (mediana); XML {new FileInfo(store.RutaFisica(c.XmlKey)!).Length:N0} B, PDF 120,000 B; carga {string.Join(' ', carga)}");
+        salida.WriteLine($"wrk -t2 -c32 -d{Segundos}s, {Rondas} rondas intercaladas (mediana); XML {new FileInfo(store.RutaFisica(c.XmlKey)!).Length:N0} B, PDF 120,000 B; carga {string.Join(' ', carga)}");
         salida.WriteLine("caso          req/s    p50 ms  p99 ms  CPU ms/1k  KB asignados/pet  contenciones/s");
         Medicion Mediana(string nombre)
         {

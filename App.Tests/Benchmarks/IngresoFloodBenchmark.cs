@@ -203,16 +203,7 @@ public class IngresoFloodBenchmark(ITestOutputHelper salida)
                 }), ct);
             }
         });
-        var anterior = -1L;
-        var reloj = Stopwatch.StartNew();
-        using var sondeo = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        while (reloj.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var compilados = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (compilados == anterior) return;
-            anterior = compilados;
-            await sondeo.WaitForNextTickAsync(Ct);
-        }
+        await MotorDelBenchmark.EsperarJitQuietoAsync();
     }
 
     /// <summary>

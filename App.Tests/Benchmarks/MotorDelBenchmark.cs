@@ -20,6 +20,24 @@ public static class MotorDelBenchmark
     }
 
     /// <summary>
+    /// After a warm-up: waits (30 s at most) until a second passes with no method compiled, so that the
+    /// tiered JIT's background recompilations do not take the CPU of a measured phase.
+    /// </summary>
+    public static async Task EsperarJitQuietoAsync()
+    {
+        var anterior = -1L;
+        var reloj = System.Diagnostics.Stopwatch.StartNew();
+        using var sondeo = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (reloj.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var compilados = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (compilados == anterior) return;
+            anterior = compilados;
+            await sondeo.WaitForNextTickAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
     /// What autovacuum does to a freshly loaded table within its first minute: statistics, and the
     /// visibility map that lets COUNT and OFFSET read an index alone. A VACUUM that ran while another
     /// session held an older snapshot leaves pages not all-visible, so it runs again until every page is.

@@ -86,13 +86,13 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
             while (await lector.WaitToReadAsync(stoppingToken))
             {
                 if (registro.Pendientes < Lote) await Task.Delay(Ventana, stoppingToken);
-                await EscribirDisponiblesAsync(lote);
+                await EscribirLoteAsync(lote);
             }
         }
         catch (OperationCanceledException) { }
 
         // Shutting down: what is already queued is still written.
-        await EscribirDisponiblesAsync(lote);
+        while (await EscribirLoteAsync(lote) > 0) { }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -101,26 +101,25 @@ public sealed class EscritorDescargas(RegistroDescargas registro, IDbContextFact
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task EscribirDisponiblesAsync(List<Descarga> lote)
+    /// <summary>Writes up to <see cref="Lote"/> queued downloads; how many it took from the queue.</summary>
+    private async Task<int> EscribirLoteAsync(List<Descarga> lote)
     {
-        while (true)
+        lote.Clear();
+        while (lote.Count < Lote && registro.Lector.TryRead(out var d)) lote.Add(d);
+        if (lote.Count == 0) return 0;
+        try
         {
-            lote.Clear();
-            while (lote.Count < Lote && registro.Lector.TryRead(out var d)) lote.Add(d);
-            if (lote.Count == 0) return;
-            try
-            {
-                await EscribirAsync(lote);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "No se pudieron registrar {Cantidad} descargas", lote.Count);
-            }
-            finally
-            {
-                registro.Escritos(lote.Count);
-            }
+            await EscribirAsync(lote);
         }
+        catch (Exception e)
+        {
+            logger.LogError(e, "No se pudieron registrar {Cantidad} descargas", lote.Count);
+        }
+        finally
+        {
+            registro.Escritos(lote.Count);
+        }
+        return lote.Count;
     }
 
     private async Task EscribirAsync(List<Descarga> lote)
