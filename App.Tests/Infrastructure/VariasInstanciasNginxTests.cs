@@ -231,7 +231,8 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
     /// <summary>Clicks a download link as the receptor does and returns the saved file.</summary>
     private static async Task<(string Archivo, byte[] Bytes)> DescargarAsync(IPage page, string enlace, float? limiteMs = null)
     {
-        var descarga = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = enlace, Exact = true }).ClickAsync(),
+        // The bound covers finding the link too: after a reload through nginx, the list may render late on a loaded machine.
+        var descarga = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = enlace, Exact = true }).ClickAsync(new() { Timeout = limiteMs }),
             new() { Timeout = limiteMs });
         Assert.Null(await descarga.FailureAsync());
         return (descarga.SuggestedFilename, await File.ReadAllBytesAsync((await descarga.PathAsync())!, Ct));
