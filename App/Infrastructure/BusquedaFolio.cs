@@ -58,8 +58,11 @@ public static class BusquedaFolio
         if (clave.Length == 0)
             return q.Where(c => string.Compare(c.Uuid, uuidDesde) >= 0 && string.Compare(c.Uuid, uuidHasta) < 0);
         var (desde, hasta) = Prefijo.Rango(clave);
-        return q.Where(c => (string.Compare(c.Uuid, uuidDesde) >= 0 && string.Compare(c.Uuid, uuidHasta) < 0)
-                            || (string.Compare(EF.Property<string>(c, ColumnaFolio), desde) >= 0 && string.Compare(EF.Property<string>(c, ColumnaFolio), hasta) < 0)
-                            || (string.Compare(EF.Property<string>(c, ColumnaSerieFolio), desde) >= 0 && string.Compare(EF.Property<string>(c, ColumnaSerieFolio), hasta) < 0));
+        // Spelled as a union of three ranges, each answered by its own index: written as one OR, SQLite's planner
+        // scanned every comprobante of the receptor (85-190 ms at 50,000) instead of uniting the three index ranges.
+        var encontrados = q.Where(c => string.Compare(c.Uuid, uuidDesde) >= 0 && string.Compare(c.Uuid, uuidHasta) < 0).Select(c => c.Id)
+            .Union(q.Where(c => string.Compare(EF.Property<string>(c, ColumnaFolio), desde) >= 0 && string.Compare(EF.Property<string>(c, ColumnaFolio), hasta) < 0).Select(c => c.Id))
+            .Union(q.Where(c => string.Compare(EF.Property<string>(c, ColumnaSerieFolio), desde) >= 0 && string.Compare(EF.Property<string>(c, ColumnaSerieFolio), hasta) < 0).Select(c => c.Id));
+        return q.Where(c => encontrados.Contains(c.Id));
     }
 }
