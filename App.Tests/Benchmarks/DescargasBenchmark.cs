@@ -41,14 +41,18 @@ public partial class DescargasBenchmark(ITestOutputHelper salida)
     public async Task Descargas_del_portal_junto_al_ancla()
     {
         if (!File.Exists("/usr/bin/wrk")) Assert.Fail("Este benchmark necesita wrk: apt-get install wrk");
-        await using var app = new AppFactory(new()
+        var configuracion = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Error",
             ["Representacion:EnSegundoPlano"] = "false",
             // As published: an unpublished build adds a fallback route for wwwroot files missing from the
             // build's manifest, whose constraint looks for the file on disk on every request.
             ["DisableStaticAssetNotFoundRuntimeFallback"] = "true",
-        });
+        };
+        // A ladder step: BENCH_CONFIG="Clave:Sub=valor;Otra=valor" overrides the app's settings for this run.
+        foreach (var par in (Environment.GetEnvironmentVariable("BENCH_CONFIG") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            configuracion[par[..par.IndexOf('=')]] = par[(par.IndexOf('=') + 1)..];
+        await using var app = new AppFactory(configuracion);
         var baseUrl = app.IniciarServidor().TrimEnd('/');
         // A 6 KB XML and a 120 KB PDF, as in /work/shared/PERFORMANCE.md.
         var c = await Portal.AgregarComprobanteAsync(app, Rfc, pdf: Portal.PdfDePrueba(120_000));

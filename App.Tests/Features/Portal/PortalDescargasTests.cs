@@ -132,6 +132,19 @@ public class PortalDescargasTests
     }
 
     [Fact]
+    public void El_ETag_y_el_nombre_guardados_en_la_cache_siguen_al_PDF_de_una_copia_con_otro_hash()
+    {
+        var a = new AccesoDescargas.Features.Portal.ArchivoComprobante(1, "0F0E0D0C-0000-4000-8000-000000000001", "R", "5", "x.xml", "aa11", "p.pdf", "bb22");
+        Assert.Equal("\"bb22\"", a.Etag(pdf: true)!.Tag.ToString());
+        Assert.Same(a.Etag(pdf: true), a.Etag(pdf: true));
+        var nuevo = a with { PdfKey = "q.pdf", PdfSha256 = "cc33" };
+        Assert.Equal("\"cc33\"", nuevo.Etag(pdf: true)!.Tag.ToString());
+        Assert.Equal("\"aa11\"", nuevo.Etag(pdf: false)!.Tag.ToString());
+        Assert.Equal("R5_0F0E0D0C-0000-4000-8000-000000000001.pdf", nuevo.NombreDescarga(pdf: true));
+        Assert.Null((a with { PdfKey = null, PdfSha256 = null }).Etag(pdf: true));
+    }
+
+    [Fact]
     public async Task Al_detenerse_la_app_quedan_escritas_todas_las_descargas_que_esperaban_en_la_cola()
     {
         await using var app = new AppFactory();

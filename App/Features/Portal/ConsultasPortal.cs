@@ -5,6 +5,7 @@ using AccesoDescargas.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Net.Http.Headers;
 
 namespace AccesoDescargas.Features.Portal;
 
@@ -12,6 +13,26 @@ public sealed record ArchivoComprobante(long Id, string Uuid, string? Serie, str
 {
     /// <summary>The file name without extension: {Serie}{Folio}_{UUID}, or only the UUID without serie and folio (made once: the record is cached).</summary>
     public string Nombre { get; } = PortalService.NombreArchivo(Serie, Folio, Uuid);
+
+    private EntityTagHeaderValue? etagXml, etagPdf;
+    private string? nombreXml, nombrePdf;
+
+    /// <summary>The download's file name, made once per cached comprobante.</summary>
+    public string NombreDescarga(bool pdf) => pdf ? nombrePdf ??= Nombre + ".pdf" : nombreXml ??= Nombre + ".xml";
+
+    /// <summary>
+    /// The file's strong ETag (content-addressed: its SHA-256), made once per cached comprobante. A copy made with
+    /// <c>with</c> for a new PDF carries the old one along, so it is checked against the current hash.
+    /// </summary>
+    public EntityTagHeaderValue? Etag(bool pdf)
+    {
+        var sha = pdf ? PdfSha256 : XmlSha256;
+        if (sha is null) return null;
+        ref var cache = ref pdf ? ref etagPdf : ref etagXml;
+        if (cache is null || cache.Tag.Length != sha.Length + 2 || !cache.Tag.AsSpan(1, sha.Length).SequenceEqual(sha))
+            cache = new EntityTagHeaderValue($"\"{sha}\"");
+        return cache;
+    }
 }
 
 /// <summary>

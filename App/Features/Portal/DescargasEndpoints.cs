@@ -55,13 +55,13 @@ public static class DescargasEndpoints
         if (archivo is null) return TypedResults.NotFound();
         if (pdf && archivo.PdfKey is null)
             archivo = await ConPdfAsync(archivo, sesion.EmisorId, representacion, http);
-        var (key, sha) = pdf ? (archivo.PdfKey, archivo.PdfSha256) : (archivo.XmlKey, archivo.XmlSha256);
-        if (key is null || sha is null) return TypedResults.NotFound();
+        var key = pdf ? archivo.PdfKey : archivo.XmlKey;
+        // Content-addressed files never change under their key: the SHA-256 is a strong ETag.
+        var etag = archivo.Etag(pdf);
+        if (key is null || etag is null) return TypedResults.NotFound();
 
         var tipo = pdf ? "application/pdf" : "application/xml";
-        var nombre = archivo.Nombre + (pdf ? ".pdf" : ".xml");
-        // Content-addressed files never change under their key: the SHA-256 is a strong ETag.
-        var etag = new EntityTagHeaderValue($"\"{sha}\"");
+        var nombre = archivo.NombreDescarga(pdf);
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.XContentTypeOptions = "nosniff";
 
