@@ -64,8 +64,8 @@ public sealed class PortalService(IDbContextFactory<AppDbContext> dbFactory, Sel
         q = orden switch
         {
             OrdenComprobantes.FechaAsc => q.OrderBy(c => c.Fecha).ThenBy(c => c.Id),
-            OrdenComprobantes.TotalDesc => q.OrderByDescending(c => (double)c.Total).ThenByDescending(c => c.Fecha),
-            OrdenComprobantes.TotalAsc => q.OrderBy(c => (double)c.Total).ThenByDescending(c => c.Fecha),
+            OrdenComprobantes.TotalDesc => db.OrdenarPorTotal(q, descendente: true),
+            OrdenComprobantes.TotalAsc => db.OrdenarPorTotal(q, descendente: false),
             _ => q.OrderByDescending(c => c.Fecha).ThenByDescending(c => c.Id),
         };
         // The page's ids alone first: the (EmisorId, ReceptorRfc, Fecha, Id) index answers them without

@@ -502,6 +502,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
 
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Total", "Fecha");
+
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");
 

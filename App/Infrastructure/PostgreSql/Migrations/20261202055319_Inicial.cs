@@ -672,6 +672,11 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                 columns: new[] { "EmisorId", "ReceptorRfc", "SerieFolioClave" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comprobantes_EmisorId_ReceptorRfc_Total_Fecha",
+                table: "Comprobantes",
+                columns: new[] { "EmisorId", "ReceptorRfc", "Total", "Fecha" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comprobantes_EmisorId_SerieFolioClave",
                 table: "Comprobantes",
                 columns: new[] { "EmisorId", "SerieFolioClave" });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201164058_Inicial")]
+    [Migration("20261202055319_Inicial")]
     partial class Inicial
     {
         /// <inheritdoc />
@@ -504,6 +504,8 @@ namespace AccesoDescargas.Infrastructure.PostgreSql.Migrations
                     b.HasIndex("EmisorId", "ReceptorRfc", "EstadoPago", "Fecha");
 
                     b.HasIndex("EmisorId", "ReceptorRfc", "Fecha", "Id");
+
+                    b.HasIndex("EmisorId", "ReceptorRfc", "Total", "Fecha");
 
                     b.HasIndex(new[] { "Id" }, "IX_Comprobantes_SinRelaciones")
                         .HasFilter("NOT \"RelacionesLeidas\"");
