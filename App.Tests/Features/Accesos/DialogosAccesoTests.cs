@@ -35,17 +35,26 @@ public class DialogosAccesoTests : BunitContext
         return p.Find($"#{label.GetAttribute("for")}");
     }
 
+    // Each find and its event run together on the renderer's dispatcher: a render that the previous event's async
+    // work finishes in between would otherwise leave the found element's handler id stale (bunit's
+    // UnknownEventHandlerIdException, seen once in a whole run).
     private static void Escribir(IRenderedComponent<MudDialogProvider> p, string etiqueta, string valor)
     {
         // Immediate fields listen to oninput, the others to onchange; then blur, as a person tabbing away.
-        var campo = Campo(p, etiqueta);
-        if (campo.HasAttribute("blazor:oninput") || !campo.HasAttribute("blazor:onchange")) campo.Input(valor);
-        else campo.Change(valor);
-        Campo(p, etiqueta).Blur();
+        EnElDespachador(p, () =>
+        {
+            var campo = Campo(p, etiqueta);
+            if (campo.HasAttribute("blazor:oninput") || !campo.HasAttribute("blazor:onchange")) campo.Input(valor);
+            else campo.Change(valor);
+        });
+        EnElDespachador(p, () => Campo(p, etiqueta).Blur());
     }
 
     private static void Pulsar(IRenderedComponent<MudDialogProvider> p, string texto) =>
-        p.FindAll("button").First(b => b.TextContent.Trim() == texto).Click();
+        EnElDespachador(p, () => p.FindAll("button").First(b => b.TextContent.Trim() == texto).Click());
+
+    private static void EnElDespachador(IRenderedComponent<MudDialogProvider> p, Action accion) =>
+        p.InvokeAsync(accion).GetAwaiter().GetResult();
 
     private static async Task<int> IdDeAsync(AppFactory app, string rfc)
     {
