@@ -13,6 +13,15 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
     {
         Assert.Equal("nosniff", Assert.Single(r.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("same-origin", Assert.Single(r.Headers.GetValues("Referrer-Policy")));
+        if (r.Content.Headers.ContentType?.MediaType != "text/html")
+        {
+            // Not a page (a file, JSON): a policy under which nothing loads, runs or frames it, were it ever rendered.
+            var ninguna = Assert.Single(r.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("default-src 'none'", ninguna);
+            Assert.Contains("frame-ancestors 'none'", ninguna);
+            Assert.Contains("sandbox", ninguna);
+            return;
+        }
         Assert.Contains("camera=()", Assert.Single(r.Headers.GetValues("Permissions-Policy")));
         var csp = Assert.Single(r.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'self'", csp);
@@ -53,8 +62,10 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
 
         Assert.Equal(HttpStatusCode.NotFound, noEncontrada.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("text/html", noEncontrada.Content.Headers.ContentType?.MediaType);
         AssertEncabezadosComunes(noEncontrada);
         AssertEncabezadosComunes(api);
+        Assert.Contains("default-src 'none'", Assert.Single(api.Headers.GetValues("Content-Security-Policy")));
     }
 
     [Fact]
@@ -69,8 +80,27 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
             var r = await client.GetAsync($"/comprobantes/{c.Uuid}/{tipo}", Ct);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             Assert.True(r.Headers.CacheControl!.Private, $"{tipo}: Cache-Control sin private");
-            Assert.Equal("nosniff", Assert.Single(r.Headers.GetValues("X-Content-Type-Options")));
+            AssertEncabezadosComunes(r);
         }
+    }
+
+    [Fact]
+    public async Task Las_descargas_del_receptor_llevan_la_politica_que_no_permite_nada()
+    {
+        await using var app = new AppFactory();
+        var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, pdf: PdfDePrueba(2000));
+        var client = await ClienteConSesionAsync(app);
+
+        foreach (var tipo in new[] { "xml", "pdf" })
+        {
+            var r = await client.GetAsync($"/portal/demo/comprobantes/{c.Uuid}/{tipo}", Ct);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            AssertEncabezadosComunes(r);
+            Assert.Equal("default-src 'none'; frame-ancestors 'none'; sandbox", Assert.Single(r.Headers.GetValues("Content-Security-Policy")));
+        }
+        // The portal's own page keeps the page policy.
+        AssertEncabezadosComunes(await client.GetAsync("/portal/demo", Ct));
+        Assert.Contains("script-src 'self'", Assert.Single((await client.GetAsync("/portal/demo", Ct)).Headers.GetValues("Content-Security-Policy")));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(AccesoDescargas.Tests.Infrastructure.Navegador))]
+[assembly: AccesoDescargas.Tests.Infrastructure.CerrarPaginasDeLaPrueba]
 
 namespace AccesoDescargas.Tests.Infrastructure;
 
@@ -12,6 +13,11 @@ public sealed class Navegador : IAsyncLifetime
 {
     private IPlaywright? playwright;
     private IBrowser? browser;
+
+    /// <summary>The contexts each test opened, by the test's id, closed when it ends (<see cref="CerrarPaginasDeLaPruebaAttribute"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<IBrowserContext>> abiertos = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<Task> cierres = [];
+    internal static Navegador? Actual { get; private set; }
 
     public static string CarpetaCapturas { get; } = BuscarCarpetaCapturas();
 
@@ -26,6 +32,18 @@ public sealed class Navegador : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
+        Actual = this;
+    }
+
+    /// <summary>
+    /// Closes the pages a finished test left open. Left open, a page outlives its test's server and
+    /// keeps trying to reconnect its circuit with an animated dialog on screen: a few dozen of those
+    /// kept both cores busy in a whole run and made the later browser tests miss their deadlines.
+    /// </summary>
+    internal void CerrarDe(string prueba)
+    {
+        if (!abiertos.TryRemove(prueba, out var contextos)) return;
+        foreach (var c in contextos) cierres.Add(c.CloseAsync());
     }
 
     /// <summary>The desktop the staff mostly use and the phone the receptors mostly use (issue 10).</summary>
@@ -52,6 +70,7 @@ public sealed class Navegador : IAsyncLifetime
             IgnoreHTTPSErrors = ignorarCertificado, // the tests' own self-signed certificate (nginx in front of several instances)
         });
         context.SetDefaultTimeout(20_000);
+        if (Xunit.TestContext.Current.Test?.UniqueID is { } prueba) abiertos.GetOrAdd(prueba, _ => []).Add(context);
         return await context.NewPageAsync();
     }
 
@@ -154,6 +173,8 @@ public sealed class Navegador : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var prueba in abiertos.Keys) CerrarDe(prueba);
+        try { await Task.WhenAll(cierres); } catch (Exception) { } // best effort: the browser closes them all next anyway
         if (browser is not null) await browser.DisposeAsync();
         playwright?.Dispose();
     }
@@ -166,4 +187,12 @@ public sealed class Navegador : IAsyncLifetime
         Directory.CreateDirectory(carpeta);
         return carpeta;
     }
+}
+
+/// <summary>After each test, closes the browser pages it opened (see <see cref="Navegador.CerrarDe"/>).</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class CerrarPaginasDeLaPruebaAttribute : Xunit.v3.BeforeAfterTestAttribute
+{
+    public override void After(System.Reflection.MethodInfo methodUnderTest, Xunit.v3.IXunitTest test) =>
+        Navegador.Actual?.CerrarDe(test.UniqueID);
 }

@@ -191,6 +191,46 @@ public class PortalIngresoTests
     }
 
     [Fact]
+    public async Task Una_cookie_que_acaba_de_descargar_deja_de_valer_a_los_30_minutos_aunque_su_sesion_se_haya_renovado()
+    {
+        // The receptor's cookie is kept decrypted for a minute (BoletosEnCache): what it says must still expire on time.
+        var reloj = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new AppFactory { Servicios = s => s.AddSingleton<TimeProvider>(reloj) };
+        var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc);
+        var ingreso = await IngresarAsync(Cliente(app), AppFactory.ReceptorRfc, AppFactory.ReceptorPassword);
+        Assert.Equal(HttpStatusCode.Redirect, ingreso.StatusCode);
+        var primera = CookiePortal(ingreso);
+        using var http = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        async Task<HttpResponseMessage> DescargarAsync(string cookie)
+        {
+            using var m = new HttpRequestMessage(HttpMethod.Get, $"/portal/demo/comprobantes/{c.Uuid}/xml");
+            m.Headers.Add("Cookie", cookie);
+            return await http.SendAsync(m, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await DescargarAsync(primera)).StatusCode);
+        reloj.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(HttpStatusCode.OK, (await DescargarAsync(primera)).StatusCode); // the same cookie, within the cache's minute
+
+        // Past half its life, a request renews the session with a new cookie; the old one keeps its own expiry.
+        reloj.Advance(TimeSpan.FromMinutes(16));
+        var renovada = await DescargarAsync(primera);
+        Assert.Equal(HttpStatusCode.OK, renovada.StatusCode);
+        var segunda = CookiePortal(renovada);
+        Assert.NotEqual(primera, segunda);
+        Assert.Equal(HttpStatusCode.OK, (await DescargarAsync(primera)).StatusCode);
+
+        reloj.Advance(TimeSpan.FromMinutes(14) + TimeSpan.FromSeconds(1)); // 30 min and 21 s after signing in
+        var vencida = await DescargarAsync(primera);
+        Assert.Equal(HttpStatusCode.Redirect, vencida.StatusCode);
+        Assert.StartsWith("/portal/demo/ingresar", vencida.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await DescargarAsync(segunda)).StatusCode);
+    }
+
+    private static string CookiePortal(HttpResponseMessage r) =>
+        r.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith(PortalAuth.Cookie + "="));
+
+    [Fact]
     public async Task Cambiar_la_contrasena_en_el_portal_mantiene_esta_sesion_termina_las_demas_y_la_nueva_contrasena_funciona()
     {
         await using var app = new AppFactory();

@@ -17,6 +17,9 @@ public static class PortalExtensions
             // A receptor's file download (PipelineMinimo) reads the receptor's cookie alone: never the staff's.
             .AddScheme<AuthenticationSchemeOptions, EmisorOReceptorHandler>(PortalAuth.EsquemaCombinado,
                 o => o.ForwardDefaultSelector = http => PipelineMinimo.Aplica(http) ? PortalAuth.Esquema : null);
+        // After AddCookie's own post-configuration, which creates the data-protected format this wraps.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(PortalAuth.Esquema)
+            .PostConfigure<TimeProvider>((o, tiempo) => o.TicketDataFormat = new BoletosEnCache(o.TicketDataFormat, tiempo));
         // The Blazor hub is one endpoint for both sides' circuits, so by default both cookies are read;
         // every page and endpoint names the one scheme its policy accepts.
         builder.Services.Configure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = PortalAuth.EsquemaCombinado);

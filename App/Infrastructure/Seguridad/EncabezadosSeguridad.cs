@@ -9,6 +9,9 @@ namespace AccesoDescargas.Infrastructure.Seguridad;
 /// map, which carries a per-request nonce; inline styles (MudBlazor sets style attributes and its
 /// theme writes a style element); the circuit's WebSocket to this origin; images from this origin
 /// and data: URLs (MudBlazor's CSS); no plugins, no framing, forms and &lt;base&gt; to this origin only.
+/// Everything that is not an HTML page (a file download, JSON, a redirect) gets a policy that allows
+/// nothing at all: should a browser ever render it as a document, nothing in it loads, runs or frames;
+/// the Permissions-Policy, which only documents read, is left off them.
 /// </summary>
 public static class EncabezadosSeguridad
 {
@@ -20,6 +23,9 @@ public static class EncabezadosSeguridad
     private const string PoliticaSinScriptsEnLinea =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>The policy of every response that is not an HTML page.</summary>
+    public const string PoliticaSinDocumento = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
     public static string Politica(string? nonce) => nonce is null
         ? PoliticaSinScriptsEnLinea
@@ -40,12 +46,19 @@ public static class EncabezadosSeguridad
         {
             var h = (HttpContext)estado;
             var headers = h.Response.Headers;
-            headers.ContentSecurityPolicy = Politica(h.Items[ClaveNonce] as string);
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = PermissionsPolicy;
+            if (EsPagina(h.Response.ContentType))
+            {
+                headers.ContentSecurityPolicy = Politica(h.Items[ClaveNonce] as string);
+                headers["Permissions-Policy"] = PermissionsPolicy;
+            }
+            else
+                headers.ContentSecurityPolicy = PoliticaSinDocumento;
             return Task.CompletedTask;
         }, http);
         return next(http);
     });
+
+    private static bool EsPagina(string? tipo) => tipo is not null && tipo.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
 }
