@@ -129,6 +129,21 @@ public sealed class VariasInstanciasNginxTests(Navegador navegador, InstalacionV
     [Fact]
     public async Task A_traves_de_nginx_el_personal_envia_un_acceso_y_el_receptor_descarga_aunque_muera_cada_instancia()
     {
+        try
+        {
+            await EnviarYDescargarAsync();
+        }
+        catch
+        {
+            // What each instance logged, for a failure seen only in a whole run (the test's own output is printed with it).
+            foreach (var (instancia, i) in Instancias.Select((x, i) => (x, i)))
+                Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"--- instancia {i} ({instancia.Url}), últimas líneas:\n{string.Join('\n', instancia.Salida.Split('\n').TakeLast(60))}");
+            throw;
+        }
+    }
+
+    private async Task EnviarYDescargarAsync()
+    {
         var page = await navegador.NuevaPaginaAsync(instalacion.Nginx.Url, Navegador.Escritorio, ignorarCertificado: true);
         await Navegador.IniciarSesionEmisorAsync(page);
         await page.GotoAsync("/configuracion/cfdi-comerciales/acceso-descargas");
