@@ -73,15 +73,7 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
     {
         await using var app = new AppFactory();
         var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, pdf: PdfDePrueba(2000));
-        var client = await ClienteEmisorAsync(app);
-
-        foreach (var tipo in new[] { "xml", "pdf" })
-        {
-            var r = await client.GetAsync($"/comprobantes/{c.Uuid}/{tipo}", Ct);
-            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-            Assert.True(r.Headers.CacheControl!.Private, $"{tipo}: Cache-Control sin private");
-            AssertEncabezadosComunes(r);
-        }
+        await AssertDescargasAsync(await ClienteEmisorAsync(app), $"/comprobantes/{c.Uuid}");
     }
 
     [Fact]
@@ -91,16 +83,24 @@ public partial class EncabezadosSeguridadTests(Navegador navegador)
         var c = await AgregarComprobanteAsync(app, AppFactory.ReceptorRfc, pdf: PdfDePrueba(2000));
         var client = await ClienteConSesionAsync(app);
 
+        await AssertDescargasAsync(client, $"/portal/demo/comprobantes/{c.Uuid}");
+        // The portal's own page keeps the page policy.
+        var pagina = await client.GetAsync("/portal/demo", Ct);
+        AssertEncabezadosComunes(pagina);
+        Assert.Contains("script-src 'self'", Assert.Single(pagina.Headers.GetValues("Content-Security-Policy")));
+    }
+
+    /// <summary>A comprobante's XML and PDF under <paramref name="ruta"/>: never in a shared cache, and the policy that allows nothing.</summary>
+    private static async Task AssertDescargasAsync(HttpClient client, string ruta)
+    {
         foreach (var tipo in new[] { "xml", "pdf" })
         {
-            var r = await client.GetAsync($"/portal/demo/comprobantes/{c.Uuid}/{tipo}", Ct);
+            var r = await client.GetAsync($"{ruta}/{tipo}", Ct);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.True(r.Headers.CacheControl!.Private, $"{tipo}: Cache-Control sin private");
             AssertEncabezadosComunes(r);
             Assert.Equal("default-src 'none'; frame-ancestors 'none'; sandbox", Assert.Single(r.Headers.GetValues("Content-Security-Policy")));
         }
-        // The portal's own page keeps the page policy.
-        AssertEncabezadosComunes(await client.GetAsync("/portal/demo", Ct));
-        Assert.Contains("script-src 'self'", Assert.Single((await client.GetAsync("/portal/demo", Ct)).Headers.GetValues("Content-Security-Policy")));
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace AccesoDescargas.Features.Portal;
 /// Nothing is trusted longer than it would be without the cache: the value is the same authenticated
 /// ciphertext, the cookie handler still checks the ticket's expiry on every request, and the session's
 /// security stamp is still checked on every request (<see cref="SellosPortal"/>). Only a cookie that
-/// unprotected is kept; each caller gets its own copy of the ticket, since the handler renews a sliding
-/// session by changing the ticket's properties. A key revoked in the key ring stops its cookies here
+/// unprotected is kept; each request gets its own copy of the ticket (principal and properties), so
+/// nothing one request does to what it was handed reaches the next. A key revoked in the key ring stops its cookies here
 /// within <see cref="Vigencia"/>.
 /// </para>
 /// </summary>

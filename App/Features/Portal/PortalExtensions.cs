@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using AccesoDescargas.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,7 @@ public static class PortalExtensions
             .AddScheme<AuthenticationSchemeOptions, EmisorOReceptorHandler>(PortalAuth.EsquemaCombinado,
                 o => o.ForwardDefaultSelector = http => PipelineMinimo.Aplica(http) ? PortalAuth.Esquema : null);
         // After AddCookie's own post-configuration, which creates the data-protected format this wraps.
-        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(PortalAuth.Esquema)
+        builder.Services.AddOptions<CookieAuthenticationOptions>(PortalAuth.Esquema)
             .PostConfigure<TimeProvider>((o, tiempo) => o.TicketDataFormat = new BoletosEnCache(o.TicketDataFormat, tiempo));
         // The Blazor hub is one endpoint for both sides' circuits, so by default both cookies are read;
         // every page and endpoint names the one scheme its policy accepts.
